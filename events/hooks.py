@@ -1,0 +1,21 @@
+"""What other apps learn when a session changes. Called by ``events.services`` inside the
+transaction that made the change, so whatever they record commits or rolls back with it.
+
+The registrations and notifications apps hang their work here (explicit calls, not signals):
+each hook is one function with one job, easy to follow from the service that calls it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .models import Session
+
+
+def session_changed(*, session: Session, changed: list[str], previous: dict[str, Any]) -> None:
+    """A scheduled session's time, zone, link, title or status changed (SEQUENCE rose)."""
+
+
+def session_cancelled(*, session: Session) -> None:
+    """A session was cancelled (SEQUENCE rose)."""

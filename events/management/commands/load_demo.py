@@ -1,0 +1,23 @@
+"""``load_demo``: load the demo section, events and sessions (idempotent) and print access."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from events.demo import load_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent) and print the organiser's login and API token."
+
+    def handle(self, *args, **options):
+        result = load_demo()
+        site = settings.SITE_URL
+        self.stdout.write(
+            f"Demo loaded: {len(result.events)} events, {result.sessions_created} new sessions."
+        )
+        for slug in result.events:
+            self.stdout.write(f"  {site}/api/events/{slug}/sessions/?tz=Asia/Tokyo")
+        self.stdout.write(
+            f"Admin: {site}/admin/  user {result.username} password {result.password}"
+        )
+        self.stdout.write(result.token)
