@@ -1,0 +1,197 @@
+"""The project's edges: OpenAPI schema and docs, health, commands, demo data, regions, admin."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+import pytz
+from django.core.management import call_command
+from django.db import connection
+from openapi_spec_validator import validate
+
+from events import services
+from events.models import Event, Region, Section, Session
+from events.regions import REGIONS, region_for_country
+
+pytestmark = pytest.mark.django_db
+
+
+def test_regions_data_cover_every_country_once():
+    countries = [country for region in REGIONS for country in region.countries]
+    assert sorted(countries) == sorted(pytz.country_names)
+    assert (region_for_country("jp"), region_for_country("MA"), region_for_country("ZZ")) == (
+        "asia-oceania",
+        "middle-east-north-africa",
+        None,
+    )
+
+
+def test_regions_loaded_by_migration_match_the_data():
+    assert [
+        (region.code, region.zones, region.languages, sorted(region.countries))
+        for region in Region.objects.all()
+    ] == [
+        (data.code, list(data.zones), list(data.languages), sorted(data.countries))
+        for data in REGIONS
+    ]
+
+
+def test_openapi_schema_is_valid(api):
+    response = api.get("/api/schema/?format=json", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+    assert response.status_code == 200
+    schema = response.json() if hasattr(response, "json") else None
+    validate(schema)
+    paths = set(schema["paths"])
+    assert {
+        "/api/regions/",
+        "/api/events/",
+        "/api/events/{slug}/",
+        "/api/events/{slug}/sessions/",
+        "/api/sessions/{id}/",
+    } <= paths
+
+
+def test_swagger_ui_is_served(api):
+    response = api.get("/api/docs/")
+    assert response.status_code == 200
+    assert b"swagger-ui" in response.content
+
+
+def test_healthz_reports_the_database(client):
+    response = client.get("/healthz")
+    assert (response.status_code, response.json()) == (
+        200,
+        {"status": "ok", "database": "ok", "broker": "not configured"},
+    )
+
+
+def test_healthz_reports_a_broken_broker(client, settings):
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "ok"
+    assert response.json()["broker"].startswith("error: ")
+
+
+def test_create_organiser_prints_the_token_last():
+    out = io.StringIO()
+    call_command("create_organiser", "ana", "--section", "new-section", stdout=out)
+    lines = out.getvalue().strip().splitlines()
+    section = Section.objects.get(slug="new-section")
+    user = section.organisers.get()
+    assert (user.username, user.is_staff, lines[-1]) == ("ana", True, user.auth_token.key)
+    assert len(lines[-1]) == 40
+
+
+def test_create_organiser_refuses_bad_section_slug():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="lowercase letters, digits and hyphens"):
+        call_command("create_organiser", "ana", "--section", "Bad Slug", stdout=io.StringIO())
+
+
+def test_load_demo_is_idempotent():
+    call_command("load_demo", stdout=io.StringIO())
+    first = sorted(Session.objects.values_list("title", "starts_at", "timezone"))
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    assert sorted(Session.objects.values_list("title", "starts_at", "timezone")) == first
+    assert "0 new sessions" in out.getvalue()
+    midterm = Event.objects.get(slug="mlas-midterm-2026")
+    assert (midterm.start_date, midterm.end_date, midterm.status) == (
+        date(2026, 4, 28),
+        date(2026, 4, 30),
+        "published",
+    )
+    # Each working group comes in three editions that share one root.
+    roots = midterm.sessions.filter(edition_of__isnull=True, track="Working groups")
+    assert [root.editions.count() for root in roots] == [2, 2, 2]
+    assert Event.objects.get(slug="stronger-bolder-together-2027").sessions.count() == 6
+
+
+def test_demo_editions_each_suit_their_regions():
+    from events.scheduling import is_comfortable
+
+    call_command("load_demo", stdout=io.StringIO())
+    for session in Session.objects.filter(track="Working groups").prefetch_related("regions"):
+        for region in session.regions.all():
+            comfortable = [
+                is_comfortable(session.starts_at, session.ends_at, zone) for zone in region.zones
+            ]
+            assert sum(comfortable) >= len(comfortable) - 1, (session.title, region.code)
+
+
+def test_admin_lists_only_the_organisers_sections(client, make_organiser, event):
+    other_client, other_section = make_organiser("other", "other-section")
+    services.create_event(
+        section=other_section,
+        slug="foreign",
+        title="Foreign event",
+        timezone="UTC",
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 1, 1),
+    )
+    user = other_client.user
+    user.set_password("pw-for-admin-test")
+    user.save()
+    client.login(username="other", password="pw-for-admin-test")
+    listing = client.get("/admin/events/event/")
+    assert listing.status_code == 200
+    assert b"Foreign event" in listing.content
+    assert b"Midterm meeting" not in listing.content
+    assert client.get(f"/admin/events/event/{event.pk}/change/").status_code == 302
+
+
+def test_admin_session_form_refuses_a_time_in_the_gap(admin_client, event):
+    response = admin_client.post(
+        "/admin/events/session/add/",
+        {
+            "event": event.pk,
+            "title": "Spring forward",
+            "local_start": "2026-03-29T02:30",
+            "timezone": "Europe/Amsterdam",
+            "fold": "",
+            "duration_minutes": 30,
+            "format": "talk",
+            "language": "en",
+            "status": "scheduled",
+        },
+    )
+    assert response.status_code == 200
+    assert "does not exist in Europe/Amsterdam" in response.content.decode()
+    assert Session.objects.count() == 0
+
+
+def test_admin_session_form_creates_through_the_services(admin_client, event):
+    response = admin_client.post(
+        "/admin/events/session/add/",
+        {
+            "event": event.pk,
+            "title": "Americas edition",
+            "local_start": "2026-04-28T14:00",
+            "timezone": "America/New_York",
+            "fold": "",
+            "duration_minutes": 90,
+            "format": "talk",
+            "language": "en",
+            "status": "scheduled",
+            "regions": [Region.objects.get(code="north-america").pk],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    session = Session.objects.get()
+    assert (session.starts_at.isoformat(), session.timezone, session.sequence) == (
+        "2026-04-28T18:00:00+00:00",
+        "America/New_York",
+        0,
+    )
+    assert [region.code for region in session.regions.all()] == ["north-america"]
+
+
+def test_database_vendor_matches_the_tier():
+    import os
+
+    expected = "postgresql" if os.environ.get("MERIDIAN_SERVICE_TIER") == "1" else "sqlite"
+    assert connection.vendor == expected
