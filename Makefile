@@ -18,6 +18,7 @@ setup: $(STAMP)
 
 run: setup
 	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py load_demo
 	@echo ""
 	@echo "Meridian is serving on http://$(HOST):$(PORT)/"
