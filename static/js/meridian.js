@@ -1,6 +1,5 @@
 /* Meridian pages: light progressive enhancement, no build step.
  *
- * - The language menu applies as soon as a language is picked.
  * - Times follow the viewer's zone: on a first visit the browser's zone is detected
  *   (Intl.DateTimeFormat().resolvedOptions().timeZone) and remembered in a cookie (which the
  *   server reads) and in localStorage; the zone form changes it. Times are re-rendered by
@@ -40,21 +39,14 @@
   }
 
   function rememberZone(name, zone, maxAge) {
-    document.cookie =
-      name + "=" + encodeURIComponent(zone) + "; path=/; max-age=" + maxAge + "; SameSite=Lax";
+    // IANA names are plain cookie characters; written as they are, the server reads them back.
+    if (!/^[A-Za-z0-9/_+-]+$/.test(zone)) return;
+    document.cookie = name + "=" + zone + "; path=/; max-age=" + maxAge + "; SameSite=Lax";
     try {
       window.localStorage.setItem(name, zone);
     } catch (error) {
       /* private mode: the cookie is enough */
     }
-  }
-
-  function setUpLanguageMenu() {
-    document.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {
-      select.addEventListener("change", function () {
-        select.form.submit();
-      });
-    });
   }
 
   function setUpZone(data) {
@@ -136,7 +128,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    setUpLanguageMenu();
     var data = readJSON("zone-data");
     if (data && document.getElementById("zone-form")) setUpZone(data);
   });
