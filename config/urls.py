@@ -11,4 +11,5 @@ urlpatterns = [
     path("api/", include("events.urls")),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("pages.urls")),
 ]

@@ -1,0 +1,70 @@
+"""Whose clock the page speaks: the viewer's zone from ``?tz=``, the cookie, or a default.
+
+``?tz=`` is what the zone form sends (and what a shared link may carry); the cookie is what
+the browser remembers (the script sets it from the detected zone or the viewer's choice, and a
+page asked with a good ``?tz=`` sets it too, so the choice is remembered without script).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from babel import dates as babel_dates
+
+from events import display, scheduling
+
+ZONE_PARAM = "tz"
+ZONE_COOKIE = "meridian_tz"
+ZONE_COOKIE_MAX_AGE = 365 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class ViewerZone:
+    zone: str
+    source: str  # "query", "cookie" or "default"
+    error: str = ""  # why the ?tz= asked for was refused (the page answers 400)
+    asked: str = ""  # the refused value, to show it back in the form
+
+
+def _valid(name: str) -> bool:
+    try:
+        scheduling.get_zone(name, field=ZONE_PARAM)
+    except scheduling.TimeRuleError:
+        return False
+    return True
+
+
+def resolve_viewer_zone(request, *, default: str) -> ViewerZone:
+    """The zone to render in. A refused ``?tz=`` falls back to the cookie or default, with why."""
+    asked = request.GET.get(ZONE_PARAM, "").strip()
+    error = ""
+    if asked:
+        try:
+            scheduling.get_zone(asked, field=ZONE_PARAM)
+        except scheduling.TimeRuleError as refused:
+            error = str(refused.message)
+        else:
+            return ViewerZone(zone=asked, source="query")
+    remembered = request.COOKIES.get(ZONE_COOKIE, "").strip()
+    if remembered and _valid(remembered):
+        return ViewerZone(zone=remembered, source="cookie", error=error, asked=asked[:64])
+    return ViewerZone(zone=default, source="default", error=error, asked=asked[:64])
+
+
+def remember_zone(response, viewer: ViewerZone) -> None:
+    """Keep a zone asked for with ``?tz=`` in the cookie, so the next page uses it."""
+    if viewer.source == "query":
+        response.set_cookie(
+            ZONE_COOKIE, viewer.zone, max_age=ZONE_COOKIE_MAX_AGE, samesite="Lax", path="/"
+        )
+
+
+@lru_cache(maxsize=16)
+def zone_choices(language: str) -> tuple[tuple[str, str], ...]:
+    """Every place zone with its localized location ("Japan Time"), sorted by zone name."""
+    locale = display.babel_locale(language)
+    return tuple(
+        (name, babel_dates.get_timezone_location(name, locale=locale))
+        for name in sorted(scheduling.place_zone_names())
+    )

@@ -1,0 +1,140 @@
+"""The public pages: home, an event's schedule, one session. Thin: read, shape, render."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from events import display
+
+from . import selectors
+from .calendar_links import event_feed_links
+from .schedule import alternative, build_schedule, view_session
+from .viewer import (
+    ZONE_COOKIE,
+    ZONE_COOKIE_MAX_AGE,
+    ZONE_PARAM,
+    ViewerZone,
+    remember_zone,
+    resolve_viewer_zone,
+    zone_choices,
+)
+
+
+def _language() -> str:
+    return get_language() or settings.LANGUAGE_CODE
+
+
+def _zone_context(viewer: ViewerZone, language: str) -> dict:
+    """What the zone form, the script and the "outside comfortable hours" mark need."""
+    start, end = settings.COMFORTABLE_HOURS
+    return {
+        "viewer": viewer,
+        "viewer_city": display.zone_city(viewer.zone, language),
+        "viewer_zone_name": display.zone_long_name(viewer.zone, language, timezone.now()),
+        "zone_choices": zone_choices(language),
+        "zone_data": {
+            "zone": viewer.zone,
+            "source": viewer.source,
+            "param": ZONE_PARAM,
+            "cookie": ZONE_COOKIE,
+            "maxAge": ZONE_COOKIE_MAX_AGE,
+        },
+        "comfortable_from": f"{start:02d}:00",
+        "comfortable_until": f"{end:02d}:00",
+    }
+
+
+def _render_in_zone(
+    request: HttpRequest, template: str, context: dict, viewer: ViewerZone
+) -> HttpResponse:
+    response = render(request, template, context, status=400 if viewer.error else 200)
+    remember_zone(response, viewer)
+    return response
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    language = _language()
+    today = timezone.now().date()
+
+    def listed(events):
+        return [
+            {
+                "event": event,
+                "dates": display.format_date_range(event.start_date, event.end_date, language),
+            }
+            for event in events
+        ]
+
+    return render(
+        request,
+        "pages/home.html",
+        {
+            "upcoming": listed(selectors.upcoming_events(user=request.user, today=today)),
+            "recent": listed(selectors.recent_events(user=request.user, today=today)),
+        },
+    )
+
+
+def event_page(request: HttpRequest, slug: str) -> HttpResponse:
+    event = selectors.event_for_page(user=request.user, slug=slug)
+    if event is None:
+        raise Http404
+    language = _language()
+    viewer = resolve_viewer_zone(request, default=event.timezone)
+    sessions = selectors.sessions_for_page(event=event)
+    days = build_schedule(
+        sessions,
+        viewer_zone=viewer.zone,
+        language=language,
+        hours=settings.COMFORTABLE_HOURS,
+        taken=selectors.seats_taken(session_ids=[session.pk for session in sessions]),
+    )
+    context = {
+        "event": event,
+        "dates": display.format_date_range(event.start_date, event.end_date, language),
+        "days": days,
+        "feed": event_feed_links(event, base_url=request.build_absolute_uri("/")),
+        **_zone_context(viewer, language),
+    }
+    return _render_in_zone(request, "pages/event.html", context, viewer)
+
+
+def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = selectors.session_for_page(user=request.user, session_id=session_id)
+    if session is None:
+        raise Http404
+    language = _language()
+    viewer = resolve_viewer_zone(request, default=session.timezone)
+    editions = selectors.editions_of(session=session)
+    taken = selectors.seats_taken(session_ids=[edition.pk for edition in editions])
+    views = {
+        edition.pk: view_session(
+            edition,
+            viewer_zone=viewer.zone,
+            language=language,
+            hours=settings.COMFORTABLE_HOURS,
+            taken=taken,
+        )
+        for edition in editions
+    }
+    shown = views[session.pk]
+    context = {
+        "event": session.event,
+        "view": shown,
+        "session": session,
+        "viewer_day": display.format_day(session.starts_at, viewer.zone, language),
+        "own_day": display.format_day(session.starts_at, session.timezone, language),
+        "own_zone_name": display.zone_long_name(session.timezone, language, session.starts_at),
+        "for_you_zone_name": display.zone_long_name(viewer.zone, language, session.starts_at),
+        "alternatives": [
+            alternative(view, shown, viewer_zone=viewer.zone, language=language)
+            for pk, view in views.items()
+            if pk != session.pk and not view.cancelled
+        ],
+        **_zone_context(viewer, language),
+    }
+    return _render_in_zone(request, "pages/session.html", context, viewer)

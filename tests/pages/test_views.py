@@ -1,0 +1,213 @@
+"""The public pages rendered by the server: zones, languages, seats, links, hostile text."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from events import services
+from pages import selectors
+
+from .html import texts
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = '<script>window.pwned=1</script><img src=x onerror="window.pwned=2">'
+
+
+def make_session(event, **values):
+    values.setdefault("title", "Working group")
+    values.setdefault("starts_at", datetime(2026, 4, 28, 12, 0, tzinfo=UTC))
+    values.setdefault("duration_minutes", 90)
+    values.setdefault("timezone", "Europe/Berlin")
+    return services.create_session(event=event, **values)
+
+
+@pytest.fixture
+def schedule(event):
+    """Three editions of one working group and a panel with ten seats."""
+    root = make_session(event, title="WG Asia", starts_at=datetime(2026, 4, 28, 3, 0, tzinfo=UTC))
+    make_session(event, title="WG Europe", edition_of=root)
+    make_session(
+        event,
+        title="WG Americas",
+        starts_at=datetime(2026, 4, 28, 18, 0, tzinfo=UTC),
+        timezone="America/New_York",
+        edition_of=root,
+    )
+    panel = make_session(
+        event, title="Panel", starts_at=datetime(2026, 4, 29, 13, 30, tzinfo=UTC), capacity=10
+    )
+    return event, root, panel
+
+
+def test_home_lists_upcoming_and_recent_published_events(client, section, event):
+    past = services.create_event(
+        section=section,
+        slug="old",
+        title="Old meeting",
+        timezone="UTC",
+        start_date=date(2020, 1, 1),
+        end_date=date(2020, 1, 2),
+    )
+    services.publish_event(event=past)
+    services.create_event(
+        section=section,
+        slug="draft",
+        title="Draft meeting",
+        timezone="UTC",
+        start_date=date(2030, 1, 1),
+        end_date=date(2030, 1, 2),
+    )
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert texts(response.content.decode(), "event-item") == [
+        "Midterm meeting 28–30 Apr 2026 · Mlas",
+        "Old meeting 1–2 Jan 2020 · Mlas",
+    ]
+
+
+def test_event_page_renders_in_the_zone_asked_and_remembers_it(client, schedule):
+    response = client.get("/events/midterm/?tz=Asia/Tokyo", HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.cookies["meridian_tz"].value == "Asia/Tokyo"
+    assert texts(html, "day")[0].startswith("Tuesday, 28 April 2026")
+    assert texts(html, "session-time") == ["12:00–13:30", "22:30–00:00"]
+    assert texts(html, "time-pair") == [
+        "05:00 in Berlin · 12:00 your time",
+        "15:30 in Berlin · 22:30 your time",
+    ]
+    assert texts(html, "also-at") == ["Also at 21:00 and Wed 29 Apr 03:00 your time"]
+    assert texts(html, "badge-uncomfortable") == ["☾ Outside 08:00–21:00 your time"]
+    assert texts(html, "seats") == ["10 seats left"]
+    assert texts(html, "zone-summary") == ["Times are shown for Tokyo (Japan Standard Time)."]
+
+
+def test_event_page_uses_the_cookie_then_the_events_zone(client, schedule):
+    client.cookies["meridian_tz"] = "America/Los_Angeles"
+    remembered = client.get("/events/midterm/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies.pop("meridian_tz")
+    default = client.get("/events/midterm/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert (texts(remembered, "session-time"), texts(default, "session-time")) == (
+        ["11:00–12:30", "06:30–08:00"],
+        ["14:00–15:30", "15:30–17:00"],
+    )
+
+
+def test_event_page_refuses_a_bad_zone_in_place(client, schedule):
+    response = client.get("/events/midterm/?tz=UTC%2B3", HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "meridian_tz" not in response.cookies
+    assert texts(html, "field-error") == [
+        "“UTC+3” is a fixed offset, not a time zone: it ignores daylight saving time. "
+        "Give the place instead, for example America/New_York or Asia/Kolkata."
+    ]
+    assert 'aria-invalid="true"' in html
+    assert texts(html, "session-time") == ["14:00–15:30", "15:30–17:00"]
+
+
+def test_event_page_shows_the_waitlist_when_seats_are_gone(client, schedule, monkeypatch):
+    _event, _root, panel = schedule
+    monkeypatch.setattr(
+        selectors, "seats_taken", lambda *, session_ids: dict.fromkeys(session_ids, 10)
+    )
+    html = client.get("/events/midterm/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert texts(html, "seats") == ["Full: new registrations join the waitlist"]
+    assert panel.capacity == 10
+
+
+def test_event_page_links_calendars_and_the_feed(client, schedule):
+    _event, root, panel = schedule
+    html = client.get("/events/midterm/").content.decode()
+    assert f'href="/sessions/{root.pk + 1}.ics"' in html
+    assert (
+        f'href="/sessions/{root.pk}/"><time datetime="2026-04-28T03:00:00+00:00">05:00</time>'
+        in html
+    )
+    assert f'href="/sessions/{panel.pk}.ics"' in html
+    assert 'href="webcal://testserver/events/midterm/calendar.ics"' in html
+    assert 'href="http://testserver/events/midterm/calendar.ics"' in html
+
+
+def test_event_page_shows_cancelled_sessions_as_cancelled(client, schedule):
+    _event, _root, panel = schedule
+    services.cancel_session(session=panel)
+    html = client.get("/events/midterm/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert texts(html, "badge-cancelled") == ["Cancelled"]
+    assert f'href="/sessions/{panel.pk}.ics"' not in html
+
+
+def test_event_page_hides_drafts_and_unknown_slugs(client, section):
+    services.create_event(
+        section=section,
+        slug="draft",
+        title="Draft",
+        timezone="UTC",
+        start_date=date(2030, 1, 1),
+        end_date=date(2030, 1, 1),
+    )
+    assert [client.get(url).status_code for url in ("/events/draft/", "/events/nope/")] == [
+        404,
+        404,
+    ]
+
+
+def test_event_page_in_arabic_is_right_to_left(client, schedule):
+    html = client.get("/events/midterm/?tz=Asia/Tokyo", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert texts(html, "session-time") == ["12:00 م–1:30 م", "10:30 م–12:00 ص"]
+
+
+def test_language_switch_is_remembered(client, schedule):
+    response = client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/events/midterm/"})
+    html = client.get(response["Location"]).content.decode()
+    assert (response.status_code, '<html lang="zh-hans" dir="ltr">' in html) == (302, True)
+    assert texts(html, "day")[0].startswith("2026年4月28日星期二")
+
+
+def test_hostile_titles_show_as_text(client, section, event):
+    services.update_event(event=event, title=HOSTILE, description=HOSTILE)
+    session = make_session(event, title=HOSTILE, speakers=[HOSTILE])
+    pages = [
+        client.get(url).content.decode()
+        for url in ("/", "/events/midterm/", f"/sessions/{session.pk}/")
+    ]
+    assert ["<script>window.pwned" in html or "<img src=x" in html for html in pages] == [
+        False,
+        False,
+        False,
+    ]
+    assert [
+        "&lt;script&gt;window.pwned=1&lt;/script&gt;"
+        "&lt;img src=x onerror=&quot;window.pwned=2&quot;&gt;" in html
+        for html in pages
+    ] == [True, True, True]
+
+
+def test_session_page_says_what_time_it_is_for_you(client, schedule):
+    _event, root, _panel = schedule
+    response = client.get(f"/sessions/{root.pk}/?tz=America/Los_Angeles", HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert texts(html, "for-you-when") == ["Monday, 27 April 2026, 20:00–21:30"]
+    assert texts(html, "time-pair") == ["Tue 28 Apr 05:00 in Berlin · Mon 27 Apr 20:00 your time"]
+    assert texts(html, "own-when") == [
+        "Scheduled on Tuesday, 28 April 2026, Central European Summer Time."
+    ]
+    assert texts(html, "editions") == ["Tue 28 Apr 05:00 Tue 28 Apr 11:00"]
+
+
+def test_session_page_of_a_draft_event_is_hidden(client, section):
+    draft = services.create_event(
+        section=section,
+        slug="draft",
+        title="Draft",
+        timezone="UTC",
+        start_date=date(2030, 1, 1),
+        end_date=date(2030, 1, 1),
+    )
+    session = make_session(draft, starts_at=datetime(2030, 1, 1, 12, 0, tzinfo=UTC))
+    assert client.get(f"/sessions/{session.pk}/").status_code == 404
