@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP)
+	$(PY) scripts/compile_messages.py --quiet
 
 run: setup
 	$(PY) manage.py migrate --noinput
