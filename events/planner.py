@@ -239,8 +239,11 @@ class Evaluation:
     away: dict[str, list[float]]
     total: list[float]
 
+    targets: dict[str, float] | None = None  # per-region thresholds replacing the quorum
+
     def comfortable(self, code: str, index: int) -> bool:
-        return self.scores[code][index] >= self.quorum - 1e-9
+        target = self.targets.get(code, self.quorum) if self.targets else self.quorum
+        return self.scores[code][index] >= target - 1e-9
 
     def mask(self, index: int) -> frozenset[str]:
         return frozenset(
@@ -499,7 +502,9 @@ def propose_editions(
     edition; up to ``options`` alternatives ranked by cost (minutes the ``host_zone`` works
     outside its comfortable hours, then the most comfortable alternatives, then compactness).
 
-    Raises PlannerError naming the regions that no start in the days can serve comfortably.
+    A region that no start can serve whole (registrants spread over more hours than the
+    comfortable window leaves) is served by the starts that suit the largest share of it.
+    Raises PlannerError naming the regions that no start in the days suits at all.
     """
     plan = prepare_regions(regions, weights)
     hours = check_hours(hours)
@@ -508,11 +513,25 @@ def propose_editions(
     if host_zone:
         scheduling.get_zone(host_zone)
     codes = tuple(region.code for region in plan)
+    candidates = evaluate(plan, grid(first_day, last_day, zone, duration), duration, hours, quorum)
+    best_share = {code: max(candidates.scores[code], default=0.0) for code in codes}
+    unreachable = [code for code in codes if best_share[code] <= 0]
+    if unreachable:
+        names = ", ".join(str(REGIONS_BY_CODE[code].name) for code in unreachable)
+        raise PlannerError(
+            _(
+                "No start on these days is comfortable anywhere in %(regions)s. "
+                "Widen the comfortable hours, shorten the session or add days."
+            )
+            % {"regions": names},
+            field="regions",
+        )
+    candidates.targets = {code: min(quorum, best_share[code]) for code in codes}
     fixed_starts = sorted({to_minutes(instant) for instant in existing})
     fixed = evaluate(plan, fixed_starts, duration, hours, quorum)
+    fixed.targets = candidates.targets
     covered = frozenset().union(*(fixed.mask(index) for index in range(len(fixed_starts))))
     needed = frozenset(codes) - covered
-    candidates = evaluate(plan, grid(first_day, last_day, zone, duration), duration, hours, quorum)
     host = _host_away(host_zone, candidates.starts, duration, hours)
     anchor = fixed_starts[0] if fixed_starts else None
 
@@ -530,17 +549,6 @@ def propose_editions(
         )
         if mask not in best or key < best[mask]:
             best[mask] = key
-    unreachable = needed - frozenset().union(*best) if best else needed
-    if unreachable:
-        names = ", ".join(str(REGIONS_BY_CODE[code].name) for code in codes if code in unreachable)
-        raise PlannerError(
-            _(
-                "No start on these days is comfortable for all of %(regions)s. "
-                "Widen the comfortable hours, shorten the session or add days."
-            )
-            % {"regions": names},
-            field="regions",
-        )
     # A mask is not worth trying when a larger one costs the host no more.
     masks = [
         mask

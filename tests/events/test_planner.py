@@ -160,7 +160,7 @@ def test_propose_editions_refuses_a_region_no_start_can_serve():
         )
     assert (caught.value.field, caught.value.message) == (
         "regions",
-        "No start on these days is comfortable for all of Asia and Oceania. "
+        "No start on these days is comfortable anywhere in Asia and Oceania. "
         "Widen the comfortable hours, shorten the session or add days.",
     )
 
