@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from . import planner, scheduling
@@ -125,6 +126,7 @@ class CoverageQuerySerializer(serializers.Serializer):
 # --- answers -------------------------------------------------------------------------------
 
 
+@extend_schema_field({"type": "string", "format": "date-time"})
 class LocalField(serializers.Field):
     """An aware local time as ISO 8601 with its offset."""
 
@@ -132,6 +134,7 @@ class LocalField(serializers.Field):
         return value.isoformat()
 
 
+@extend_schema_field({"type": "string", "format": "date-time"})
 class UtcField(serializers.Field):
     def to_representation(self, value) -> str:
         return value.astimezone(scheduling.UTC).isoformat().replace("+00:00", "Z")

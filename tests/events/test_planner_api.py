@@ -311,3 +311,48 @@ def test_editions_of_a_session_of_another_event_is_404(organiser, event, section
     foreign = make_session(other)
     response = organiser.get(f"/api/events/{event.slug}/editions/", {"session": foreign.pk})
     assert response.status_code == 404
+
+
+def test_admin_planner_page_shows_heat_map_slots_and_coverage(client, organiser, event):
+    make_session(event, title="Plenary", starts_at=datetime(2026, 4, 29, 22, tzinfo=UTC))
+    client.force_login(organiser.user)
+    response = client.get(
+        "/admin/planner/", {"date": "2026-04-28", "duration": 90, "event": event.pk}
+    )
+    page = response.content.decode()
+    rows = response.context["rows"]
+    assert (response.status_code, len(rows), len(rows[0][1].cells)) == (200, 6, 24)
+    assert [
+        fragment in page
+        for fragment in (
+            'class="heat"',
+            "/admin/events/session/add/?local_start=2026-04-28T17%3A00"
+            "&amp;timezone=Europe%2FAmsterdam&amp;duration_minutes=90",
+            "Plenary (Wed 23:00 Europe/London)",
+        )
+    ] == [True, True, True]
+
+
+def test_admin_planner_page_is_for_staff_only(client):
+    response = client.get("/admin/planner/", {"date": "2026-04-28"})
+    assert (response.status_code, response.url.split("?")[0]) == (302, "/admin/login/")
+
+
+def test_admin_action_proposes_and_creates_editions(client, organiser, event):
+    root = make_session(event, regions=["europe", "asia-oceania"])
+    client.force_login(organiser.user)
+    response = client.post(
+        "/admin/events/session/",
+        {"action": "propose_and_create_editions", "_selected_action": [root.pk]},
+        follow=True,
+    )
+    editions = list(
+        Session.objects.filter(edition_of=root).values_list("starts_at", "regions__code")
+    )
+    assert (response.status_code, editions) == (
+        200,
+        [(datetime(2026, 4, 28, 9, 30, tzinfo=UTC), "asia-oceania")],
+    )
+    assert [str(message) for message in response.context["messages"]] == [
+        "Working group: created 1 edition (2026-04-28 09:30 UTC)."
+    ]
