@@ -15,6 +15,7 @@ from . import scheduling, selectors, services
 from .enums import EventStatus
 from .errors import DomainError
 from .models import Event, Region, Section, Session
+from .planner_admin import propose_and_create_editions
 
 
 class ScopedToSectionMixin:
@@ -282,6 +283,7 @@ class SessionAdmin(ScopedToSectionMixin, admin.ModelAdmin):
     search_fields = ["title", "description", "event__title", "track"]
     readonly_fields = ["starts_at", "ends_at", "sequence", "uid"]
     list_select_related = ["event"]
+    actions = [propose_and_create_editions]
 
     @admin.display(description=_("local start"), ordering="starts_at")
     def local_start_display(self, session: Session) -> str:
