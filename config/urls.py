@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from events import feeds
+
 from .health import healthz
 
 urlpatterns = [
@@ -10,5 +12,8 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/", include("events.urls")),
     path("healthz", healthz, name="healthz"),
+    path("events/<slug:slug>/calendar.ics", feeds.event_calendar, name="event-calendar"),
+    path("sessions/<int:session_id>.ics", feeds.session_calendar, name="session-calendar"),
+    path("regions/<slug:code>/calendar.ics", feeds.region_calendar, name="region-calendar"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

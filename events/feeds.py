@@ -1,0 +1,229 @@
+"""Calendar feeds over HTTP: find what the feed covers, answer a conditional request from one
+aggregate query, and only then build the calendar (``events.ical``) when it has changed.
+
+:func:`calendar_response` is the piece every feed uses, the personal one included
+(:func:`personal_calendar_response` adds what a secret-token address needs).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone, translation
+from django.utils.cache import get_conditional_response, patch_vary_headers
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from . import ical, selectors
+
+CONTENT_TYPE = "text/calendar; charset=utf-8"
+# Part of every ETag: raise it when the bytes written for the same data change.
+RENDER_VERSION = "1"
+PUBLIC_CACHE_CONTROL = "public, max-age=60"
+PRIVATE_CACHE_CONTROL = "private, max-age=0"
+SINGLE_SESSION_GRACE = timedelta(days=365 * 100)
+
+
+@dataclass(frozen=True)
+class FeedState:
+    """What changes whenever a feed's bytes do: its strong ETag and Last-Modified."""
+
+    etag: str
+    last_modified: datetime | None
+
+
+def refresh_interval() -> timedelta:
+    return timedelta(minutes=settings.CALENDAR_REFRESH_MINUTES)
+
+
+def cancelled_grace() -> timedelta:
+    return timedelta(days=settings.CALENDAR_CANCELLED_GRACE_DAYS)
+
+
+def make_state(*parts, last_modified: datetime | None) -> FeedState:
+    """A FeedState from any values that together determine the feed's bytes."""
+    key = repr(
+        (
+            RENDER_VERSION,
+            settings.SITE_URL,
+            settings.CALENDAR_REFRESH_MINUTES,
+            settings.CALENDAR_CANCELLED_GRACE_DAYS,
+            translation.get_language(),
+            *parts,
+        )
+    )
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    return FeedState(etag=f'"{digest}"', last_modified=last_modified)
+
+
+def state_from_aggregate(kind: str, key: str, aggregate: dict, *extra) -> FeedState:
+    """A FeedState from :func:`events.selectors.feed_state`."""
+    moments = [
+        moment
+        for moment in (aggregate["latest"], aggregate["latest_event"], aggregate["left_at"])
+        if moment is not None
+    ]
+    return make_state(
+        kind,
+        key,
+        aggregate["count"],
+        aggregate["ids"],
+        aggregate["sequences"],
+        aggregate["latest"],
+        aggregate["latest_event"],
+        aggregate["left_at"],
+        *extra,
+        last_modified=max(moments) if moments else None,
+    )
+
+
+def calendar_response(
+    request: HttpRequest,
+    *,
+    state: FeedState,
+    build: Callable[[], bytes],
+    filename: str,
+    cache_control: str = PUBLIC_CACHE_CONTROL,
+) -> HttpResponse:
+    """200 with the calendar ``build()`` returns, or 304/412 when the request's
+    conditions say so (then ``build`` is not called). HEAD is answered like GET."""
+    last_modified = int(state.last_modified.timestamp()) if state.last_modified else None
+    response = get_conditional_response(request, etag=state.etag, last_modified=last_modified)
+    if response is None:
+        response = HttpResponse(build(), content_type=CONTENT_TYPE)
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["ETag"] = state.etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = cache_control
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
+
+
+def mark_private(response: HttpResponse) -> HttpResponse:
+    """Headers for an address that is itself a secret (a personal feed's token)."""
+    response["Cache-Control"] = PRIVATE_CACHE_CONTROL
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def personal_calendar_response(
+    request: HttpRequest,
+    *,
+    state: FeedState | None,
+    build: Callable[[], bytes],
+    filename: str = "meridian.ics",
+) -> HttpResponse:
+    """A personal feed: like :func:`calendar_response`, private; ``state`` None (an unknown
+    or rotated token) is a 404 that carries the same private headers."""
+    if state is None:
+        return mark_private(HttpResponse(_("Not found."), status=404, content_type="text/plain"))
+    return mark_private(
+        calendar_response(
+            request,
+            state=state,
+            build=build,
+            filename=filename,
+            cache_control=PRIVATE_CACHE_CONTROL,
+        )
+    )
+
+
+def _entries(rows) -> list[ical.CalendarEntry]:
+    site_url = settings.SITE_URL
+    return [ical.entry_from_values(row, site_url=site_url) for row in rows]
+
+
+def _feed(request: HttpRequest, *, kind: str, key: str, sessions, options, filename: str):
+    now = timezone.now()
+    grace = options.grace
+    state = state_from_aggregate(
+        kind, key, selectors.feed_state(sessions, now=now, grace=grace), options
+    )
+
+    def build() -> bytes:
+        rows = selectors.feed_entries_values(sessions, now=now, grace=grace)
+        return ical.build_feed(_entries(rows), options=options, now=now)
+
+    return calendar_response(request, state=state, build=build, filename=filename)
+
+
+@require_safe
+def event_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    """``/events/{slug}/calendar.ics``: every session of a published or cancelled event."""
+    event = selectors.feed_event(slug=slug)
+    if event is None:
+        raise Http404
+    options = ical.FeedOptions(
+        name=event.title,
+        description=event.description,
+        refresh=refresh_interval(),
+        grace=cancelled_grace(),
+        language=translation.get_language() or "en",
+    )
+    return _feed(
+        request,
+        kind="event",
+        key=event.slug,
+        sessions=selectors.event_feed_sessions(event=event),
+        options=options,
+        filename=f"{event.slug}.ics",
+    )
+
+
+@require_safe
+def region_calendar(request: HttpRequest, code: str) -> HttpResponse:
+    """``/regions/{code}/calendar.ics``: sessions aimed at a region, across events."""
+    region = selectors.feed_region(code=code)
+    if region is None:
+        raise Http404
+    options = ical.FeedOptions(
+        name=_("Meridian: %(region)s") % {"region": region.display_name},
+        refresh=refresh_interval(),
+        grace=cancelled_grace(),
+        language=translation.get_language() or "en",
+    )
+    return _feed(
+        request,
+        kind="region",
+        key=region.code,
+        sessions=selectors.region_feed_sessions(region=region),
+        options=options,
+        filename=f"{region.code}.ics",
+    )
+
+
+@require_safe
+def session_calendar(request: HttpRequest, session_id: int) -> HttpResponse:
+    """``/sessions/{id}.ics``: one session; a cancelled one stays readable as cancelled."""
+    session = selectors.feed_session(session_id=session_id)
+    if session is None:
+        raise Http404
+    entry = ical.entry_from_session(session, site_url=settings.SITE_URL)
+    options = ical.FeedOptions(
+        name=session.title,
+        refresh=refresh_interval(),
+        grace=SINGLE_SESSION_GRACE,
+        language=translation.get_language() or "en",
+    )
+    event = session.event
+    state = make_state(
+        "session",
+        entry,
+        options,
+        event.updated_at,
+        last_modified=max(session.updated_at, event.updated_at),
+    )
+    return calendar_response(
+        request,
+        state=state,
+        build=lambda: ical.build_feed([entry], options=options, now=timezone.now()),
+        filename=f"session-{session.pk}.ics",
+    )
