@@ -10,8 +10,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from . import scheduling
-from .ical import links as calendar_links
 from .enums import EventFormat, EventStatus, SessionFormat, SessionStatus
+from .ical import links as calendar_links
 from .models import Event, Region, Session
 
 LANGUAGE_CHOICES = [code for code, _name in settings.LANGUAGES]
