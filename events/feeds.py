@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from . import ical, selectors
+from .feed_cache import cached_row, cached_state
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 # Part of every ETag: raise it when the bytes written for the same data change.
@@ -136,21 +137,66 @@ def personal_calendar_response(
     )
 
 
-def _entries(rows) -> list[ical.CalendarEntry]:
-    site_url = settings.SITE_URL
-    return [ical.entry_from_values(row, site_url=site_url) for row in rows]
+class RenderCache:
+    """VEVENTs rendered for public feeds in this process, keyed by what decides their text:
+    ``(session id, updated_at, sequence, event updated_at, language, SITE_URL)``. Bounded:
+    when full, the oldest half is dropped."""
+
+    def __init__(self, size: int = 50_000):
+        self.size = size
+        self.items: dict[tuple, ical.RenderedEvent] = {}
+
+    def render(self, keys: list[tuple], *, language: str) -> list[ical.RenderedEvent]:
+        """The rendered VEVENTs for ``keys`` (rows of ``feed_render_keys``), in order; the
+        sessions not rendered yet are read in one query."""
+        tag = (language, settings.SITE_URL)
+        found = {key[0]: self.items.get((*key, *tag)) for key in keys}
+        missing = [pk for pk, rendered in found.items() if rendered is None]
+        if missing:
+            for row in selectors.feed_entries_values(missing):
+                entry = ical.entry_from_values(row, site_url=settings.SITE_URL)
+                rendered = ical.render_event(entry, language=language)
+                key = (row["id"], row["updated_at"], row["sequence"], row["event__updated_at"])
+                self.remember((*key, *tag), rendered)
+                found[row["id"]] = rendered
+        return [found[key[0]] for key in keys if found.get(key[0]) is not None]
+
+    def remember(self, key: tuple, rendered: ical.RenderedEvent) -> None:
+        if len(self.items) >= self.size:
+            for old in list(self.items)[: self.size // 2]:
+                del self.items[old]
+        self.items[key] = rendered
 
 
-def _feed(request: HttpRequest, *, kind: str, key: str, sessions, options, filename: str):
+render_cache = RenderCache()
+
+
+def _feed(
+    request: HttpRequest,
+    *,
+    kind: str,
+    key: str,
+    sessions,
+    options,
+    filename: str,
+    version: object,
+):
+    """``sessions`` returns the feed's sessions queryset (called only when the state is not
+    cached or the feed is built); ``version`` is what the cache key needs beyond the
+    sessions (the event's or events' last change), read with the feed's own row."""
     now = timezone.now()
     grace = options.grace
-    state = state_from_aggregate(
-        kind, key, selectors.feed_state(sessions, now=now, grace=grace), options
+    aggregate = cached_state(
+        f"{kind}:{key}:{int(grace.total_seconds())}:{version}",
+        lambda: selectors.feed_state(sessions(), now=now, grace=grace),
+        expires_at=lambda state: state["next_leave_at"],
     )
+    state = state_from_aggregate(kind, key, aggregate, options)
 
     def build() -> bytes:
-        rows = selectors.feed_entries_values(sessions, now=now, grace=grace)
-        return ical.build_feed(_entries(rows), options=options, now=now)
+        keys = list(selectors.feed_render_keys(sessions(), now=now, grace=grace))
+        rendered = render_cache.render(keys, language=options.language)
+        return ical.assemble_feed(rendered, options=options)
 
     return calendar_response(request, state=state, build=build, filename=filename)
 
@@ -158,12 +204,12 @@ def _feed(request: HttpRequest, *, kind: str, key: str, sessions, options, filen
 @require_safe
 def event_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     """``/events/{slug}/calendar.ics``: every session of a published or cancelled event."""
-    event = selectors.feed_event(slug=slug)
+    event = cached_row(f"event:{slug}", lambda: selectors.feed_event(slug=slug))
     if event is None:
         raise Http404
     options = ical.FeedOptions(
-        name=event.title,
-        description=event.description,
+        name=event["title"],
+        description=event["description"],
         refresh=refresh_interval(),
         grace=cancelled_grace(),
         language=translation.get_language() or "en",
@@ -171,10 +217,11 @@ def event_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     return _feed(
         request,
         kind="event",
-        key=event.slug,
-        sessions=selectors.event_feed_sessions(event=event),
+        key=slug,
+        sessions=lambda: selectors.event_feed_sessions(event=event["id"]),
         options=options,
-        filename=f"{event.slug}.ics",
+        filename=f"{slug}.ics",
+        version=(event["updated_at"].isoformat(), event["status"]),
     )
 
 
@@ -194,9 +241,10 @@ def region_calendar(request: HttpRequest, code: str) -> HttpResponse:
         request,
         kind="region",
         key=region.code,
-        sessions=selectors.region_feed_sessions(region=region),
+        sessions=lambda: selectors.region_feed_sessions(region=region),
         options=options,
         filename=f"{region.code}.ics",
+        version=region.events_changed_at.isoformat() if region.events_changed_at else "",
     )
 
 

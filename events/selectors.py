@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, Max, Min, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -139,13 +139,22 @@ def listed_in_feeds(*, now, grace) -> Q:
     )
 
 
-def feed_event(*, slug: str) -> Event | None:
-    """A published or cancelled event (drafts have no public feed)."""
-    return Event.objects.filter(slug=slug, status__in=FEED_EVENT_STATUSES).first()
+def feed_event(*, slug: str) -> dict | None:
+    """A published or cancelled event's feed values (drafts have no public feed)."""
+    return (
+        Event.objects.filter(slug=slug, status__in=FEED_EVENT_STATUSES)
+        .values("id", "slug", "title", "description", "updated_at", "status")
+        .first()
+    )
 
 
 def feed_region(*, code: str) -> Region | None:
-    return Region.objects.filter(code=code).first()
+    """The region, annotated with ``events_changed_at``: the latest change to any event
+    (publishing one adds its sessions to the region's feed)."""
+    latest_event = Event.objects.order_by("-updated_at").values("updated_at")[:1]
+    return (
+        Region.objects.filter(code=code).annotate(events_changed_at=Subquery(latest_event)).first()
+    )
 
 
 def feed_session(*, session_id: int) -> Session | None:
@@ -156,7 +165,7 @@ def feed_session(*, session_id: int) -> Session | None:
     )
 
 
-def event_feed_sessions(*, event: Event) -> QuerySet[Session]:
+def event_feed_sessions(*, event: Event | int) -> QuerySet[Session]:
     """Every session of the event, listed or not (filter with :func:`listed_in_feeds`)."""
     return Session.objects.filter(event=event)
 
@@ -170,8 +179,9 @@ def feed_state(sessions: QuerySet[Session], *, now, grace) -> dict:
     """One query: what a feed's ETag and Last-Modified are made of.
 
     ``count``, ``ids`` and ``sequences`` of the listed sessions, their latest ``updated_at``,
-    the latest ``updated_at`` of their events, and ``left_at``, the latest instant a
-    cancelled session left the feed (its grace ended), or None.
+    the latest ``updated_at`` of their events, ``left_at``, the latest instant a cancelled
+    session left the feed (its grace ended), and ``next_leave_at``, the next instant one
+    will; both None when there is none.
     """
     listed = listed_in_feeds(now=now, grace=grace)
     state = sessions.aggregate(
@@ -184,17 +194,31 @@ def feed_state(sessions: QuerySet[Session], *, now, grace) -> dict:
             Coalesce("cancelled_at", "ends_at"),
             filter=Q(status=SessionStatus.CANCELLED) & ~listed,
         ),
+        leaves=Min(
+            Coalesce("cancelled_at", "ends_at"),
+            filter=Q(status=SessionStatus.CANCELLED) & listed,
+        ),
     )
     state["left_at"] = state.pop("left") + grace if state["left"] else None
+    state["next_leave_at"] = state.pop("leaves") + grace if state["leaves"] else None
     return state
 
 
-def feed_entries_values(sessions: QuerySet[Session], *, now, grace) -> QuerySet:
-    """The listed sessions as plain rows for :func:`events.ical.entry_from_values`."""
-    from .ical.entries import ENTRY_FIELDS
-
+def feed_render_keys(sessions: QuerySet[Session], *, now, grace) -> QuerySet:
+    """The listed sessions in feed order, as ``(id, updated_at, sequence, event updated_at)``:
+    what decides whether a VEVENT rendered earlier can be reused."""
     return (
         sessions.filter(listed_in_feeds(now=now, grace=grace))
         .order_by("starts_at", "id")
-        .values(*ENTRY_FIELDS)
+        .values_list("id", "updated_at", "sequence", "event__updated_at")
+    )
+
+
+def feed_entries_values(session_ids) -> QuerySet:
+    """Sessions as plain rows for :func:`events.ical.entry_from_values`, with the fields of
+    :func:`feed_render_keys` (``id``, ``event__updated_at``) beside them."""
+    from .ical.entries import ENTRY_FIELDS
+
+    return Session.objects.filter(pk__in=list(session_ids)).values(
+        "id", "event__updated_at", *ENTRY_FIELDS
     )

@@ -5,12 +5,15 @@ from .builder import (
     DEFAULT_GRACE,
     DEFAULT_REFRESH,
     FeedOptions,
+    RenderedEvent,
+    assemble_feed,
     build_cancel,
     build_feed,
     build_personal_feed,
     build_request,
     is_listed,
     listed_until,
+    render_event,
     writes_in_utc,
 )
 from .entries import CalendarEntry, Participant, entry_from_session, entry_from_values
@@ -22,6 +25,8 @@ __all__ = [
     "CalendarEntry",
     "FeedOptions",
     "Participant",
+    "RenderedEvent",
+    "assemble_feed",
     "build_cancel",
     "build_feed",
     "build_personal_feed",
@@ -33,6 +38,7 @@ __all__ = [
     "is_listed",
     "listed_until",
     "region_links",
+    "render_event",
     "session_links",
     "writes_in_utc",
 ]

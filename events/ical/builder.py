@@ -120,7 +120,41 @@ def _add_times(event: icalendar.Event, entry: CalendarEntry) -> None:
     event.add("dtend", _seconds(entry.ends_at).astimezone(zone))
 
 
+@dataclass(frozen=True)
+class RenderedEvent:
+    """A VEVENT's text and the zone (with its years) whose VTIMEZONE it needs, if any."""
+
+    text: bytes
+    tzid: str | None
+    years: tuple[int, int] | None
+
+
+def _zone_of(entry: CalendarEntry) -> tuple[str | None, tuple[int, int] | None]:
+    if writes_in_utc(entry):
+        return None, None
+    zone = get_zone(entry.timezone)
+    return entry.timezone, (
+        entry.starts_at.astimezone(zone).year,
+        entry.ends_at.astimezone(zone).year,
+    )
+
+
+def render_event(
+    entry: CalendarEntry, *, personal: bool = False, reminders: Sequence[int] = (), language="en"
+) -> RenderedEvent:
+    """One feed VEVENT (see :func:`build_feed`), for callers that keep their own cache."""
+    render = _Render(
+        personal=personal, reminders=tuple(reminders) if personal else (), language=language
+    )
+    return _render(entry, render)
+
+
 @lru_cache(maxsize=RENDER_CACHE_SIZE)
+def _render(entry: CalendarEntry, render: _Render) -> RenderedEvent:
+    tzid, years = _zone_of(entry)
+    return RenderedEvent(text=_render_event(entry, render), tzid=tzid, years=years)
+
+
 def _render_event(entry: CalendarEntry, render: _Render) -> bytes:
     with translation.override(render.language or "en"):
         event = icalendar.Event()
@@ -178,21 +212,6 @@ def _render_event(entry: CalendarEntry, render: _Render) -> bytes:
         return event.to_ical()
 
 
-def _zone_years(entries: Iterable[CalendarEntry]) -> dict[str, tuple[int, int]]:
-    years: dict[str, tuple[int, int]] = {}
-    for entry in entries:
-        if writes_in_utc(entry):
-            continue
-        zone = get_zone(entry.timezone)
-        first = entry.starts_at.astimezone(zone).year
-        last = entry.ends_at.astimezone(zone).year
-        known = years.get(entry.timezone)
-        years[entry.timezone] = (
-            (min(known[0], first), max(known[1], last)) if known else (first, last)
-        )
-    return years
-
-
 def _calendar_head(
     *, method: str = "", options: FeedOptions | None = None, language: str = "en"
 ) -> bytes:
@@ -215,13 +234,26 @@ def _calendar_head(
     return head[: -len(b"END:VCALENDAR\r\n")]
 
 
-def _assemble(head: bytes, entries: Sequence[CalendarEntry], events: Iterable[bytes]) -> bytes:
-    zones = _zone_years(entries)
+def _assemble(head: bytes, rendered: Sequence[RenderedEvent]) -> bytes:
+    years: dict[str, tuple[int, int]] = {}
+    for event in rendered:
+        if event.tzid is None:
+            continue
+        known = years.get(event.tzid)
+        years[event.tzid] = (
+            (min(known[0], event.years[0]), max(known[1], event.years[1])) if known else event.years
+        )
     parts = [head]
-    parts.extend(vtimezone(zone, *zones[zone]) for zone in sorted(zones))
-    parts.extend(events)
+    parts.extend(vtimezone(zone, *years[zone]) for zone in sorted(years))
+    parts.extend(event.text for event in rendered)
     parts.append(b"END:VCALENDAR\r\n")
     return b"".join(parts)
+
+
+def assemble_feed(rendered: Sequence[RenderedEvent], *, options: FeedOptions) -> bytes:
+    """A feed from VEVENTs already rendered with :func:`render_event` (and already filtered
+    with :func:`is_listed`), with a VTIMEZONE for every zone they use."""
+    return _assemble(_calendar_head(options=options), rendered)
 
 
 def build_feed(entries: Iterable[CalendarEntry], *, options: FeedOptions, now: datetime) -> bytes:
@@ -233,8 +265,7 @@ def build_feed(entries: Iterable[CalendarEntry], *, options: FeedOptions, now: d
         reminders=tuple(options.reminders) if options.personal else (),
         language=options.language,
     )
-    head = _calendar_head(options=options)
-    return _assemble(head, listed, (_render_event(entry, render) for entry in listed))
+    return assemble_feed([_render(entry, render) for entry in listed], options=options)
 
 
 def build_personal_feed(
@@ -281,7 +312,7 @@ def _imip(
         attendee=participant,
     )
     head = _calendar_head(method=method)
-    return _assemble(head, [entry], [_render_event(entry, render)])
+    return _assemble(head, [_render(entry, render)])
 
 
 def build_request(

@@ -59,7 +59,11 @@ def read_with_icalendar(data: bytes) -> list[dict]:
 
 def read_with_vobject(data: bytes) -> list[dict]:
     import vobject
+    import vobject.icalendar
 
+    # vobject keeps the first VTIMEZONE it met for a TZID, process-wide; each document here
+    # must be read with its own.
+    vars(vobject.icalendar)["__tzidMap"].clear()
     calendar = vobject.readOne(data.decode("utf-8"), validate=True)
     return [
         {
