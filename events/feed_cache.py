@@ -83,6 +83,21 @@ def cached_row(key: str, compute: Callable[[], dict | None]) -> dict | None:
     return row
 
 
+def known(key: str):
+    """What :func:`remember` stored under ``key`` for the current generation, or None."""
+    return cache.get(_key(f"known:{key}"))
+
+
+def remember(key: str, value, *, expires_at: datetime | None = None) -> None:
+    """Keep ``value`` for the current generation (until ``expires_at``, at most
+    MAX_STATE_SECONDS)."""
+    seconds = MAX_STATE_SECONDS
+    if expires_at is not None:
+        seconds = min(seconds, int((expires_at - timezone.now()).total_seconds()))
+    if seconds > 0:
+        cache.set(_key(f"known:{key}"), value, seconds)
+
+
 def connect_signals() -> None:
     from django.db.models.signals import m2m_changed, post_delete, post_save
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from . import ical, selectors
-from .feed_cache import cached_row, cached_state
+from .feed_cache import cached_row, cached_state, known, remember
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 # Part of every ETag: raise it when the bytes written for the same data change.
@@ -180,6 +180,7 @@ def _feed(
     options,
     filename: str,
     version: object,
+    answer_key: str = "",
 ):
     """``sessions`` returns the feed's sessions queryset (called only when the state is not
     cached or the feed is built); ``version`` is what the cache key needs beyond the
@@ -192,6 +193,8 @@ def _feed(
         expires_at=lambda state: state["next_leave_at"],
     )
     state = state_from_aggregate(kind, key, aggregate, options)
+    if answer_key:
+        remember(answer_key, state, expires_at=aggregate["next_leave_at"])
 
     def build() -> bytes:
         keys = list(selectors.feed_render_keys(sessions(), now=now, grace=grace))
@@ -201,9 +204,35 @@ def _feed(
     return calendar_response(request, state=state, build=build, filename=filename)
 
 
+def answer_known(request: HttpRequest, answer_key: str) -> HttpResponse | None:
+    """A 304 (or 412) straight from a FeedState kept for this generation, or None."""
+    if not (request.headers.get("If-None-Match") or request.headers.get("If-Modified-Since")):
+        return None
+    state = known(answer_key)
+    if state is None:
+        return None
+    last_modified = int(state.last_modified.timestamp()) if state.last_modified else None
+    response = get_conditional_response(request, etag=state.etag, last_modified=last_modified)
+    if response is None:
+        return None
+    response["ETag"] = state.etag
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
+    response["Cache-Control"] = PUBLIC_CACHE_CONTROL
+    patch_vary_headers(response, ["Accept-Language"])
+    return response
+
+
 @require_safe
 def event_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     """``/events/{slug}/calendar.ics``: every session of a published or cancelled event."""
+    answer_key = (
+        f"event:{slug}:{translation.get_language()}:{settings.CALENDAR_CANCELLED_GRACE_DAYS}:"
+        f"{settings.CALENDAR_REFRESH_MINUTES}"
+    )
+    answered = answer_known(request, answer_key)
+    if answered is not None:
+        return answered
     event = cached_row(f"event:{slug}", lambda: selectors.feed_event(slug=slug))
     if event is None:
         raise Http404
@@ -222,6 +251,7 @@ def event_calendar(request: HttpRequest, slug: str) -> HttpResponse:
         options=options,
         filename=f"{slug}.ics",
         version=(event["updated_at"].isoformat(), event["status"]),
+        answer_key=answer_key,
     )
 
 
