@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-fast test-services lint format bench clean
+.PHONY: setup js-setup run test test-fast test-services lint format bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,8 +14,14 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) js-setup
 	$(PY) scripts/compile_messages.py --quiet
+
+# ical.js for the calendar interoperability tests, when npm is present (they skip without it).
+js-setup:
+	@if command -v npm >/dev/null 2>&1; then \
+		test -d tests/events/js/node_modules/ical.js || npm install --silent --prefix tests/events/js; \
+	else echo "npm not found: the ical.js calendar checks will be skipped"; fi
 
 run: setup
 	$(PY) manage.py migrate --noinput

@@ -254,3 +254,8 @@ CONTENT_SECURITY_POLICY = env.str(
 EMBEDDED_TICKS: list[str] = []
 EMBEDDED_TICK_SECONDS = env.float("EMBEDDED_TICK_SECONDS", default=10.0)
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
+
+# Calendar feeds: how often subscribers should refresh, and how long a cancelled session stays
+# in feeds (as STATUS:CANCELLED) after its cancellation before it leaves them.
+CALENDAR_REFRESH_MINUTES = env.int("CALENDAR_REFRESH_MINUTES", default=60)
+CALENDAR_CANCELLED_GRACE_DAYS = env.int("CALENDAR_CANCELLED_GRACE_DAYS", default=30)

@@ -4,6 +4,8 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from events.planner_admin import planner_page
 
+from events import feeds
+
 from .health import healthz
 
 urlpatterns = [
@@ -13,6 +15,9 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/", include("events.urls")),
     path("healthz", healthz, name="healthz"),
+    path("events/<slug:slug>/calendar.ics", feeds.event_calendar, name="event-calendar"),
+    path("sessions/<int:session_id>.ics", feeds.session_calendar, name="session-calendar"),
+    path("regions/<slug:code>/calendar.ics", feeds.region_calendar, name="region-calendar"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("pages.urls")),
 ]

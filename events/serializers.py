@@ -11,17 +11,34 @@ from rest_framework import serializers
 
 from . import scheduling
 from .enums import EventFormat, EventStatus, SessionFormat, SessionStatus
+from .ical import links as calendar_links
 from .models import Event, Region, Session
 
 LANGUAGE_CHOICES = [code for code, _name in settings.LANGUAGES]
 
 
+class CalendarLinksSerializer(serializers.Serializer):
+    """Where to get a calendar: download, subscribe, or open in Google or Outlook."""
+
+    ics = serializers.URLField()
+    webcal = serializers.CharField()
+    google = serializers.URLField()
+    outlook = serializers.URLField()
+
+
 class RegionSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="display_name", read_only=True)
+    calendar_links = serializers.SerializerMethodField()
 
     class Meta:
         model = Region
-        fields = ["code", "name", "zones", "languages", "countries"]
+        fields = ["code", "name", "zones", "languages", "countries", "calendar_links"]
+
+    @extend_schema_field(CalendarLinksSerializer())
+    def get_calendar_links(self, region: Region) -> dict[str, str]:
+        return calendar_links.region_links(
+            site_url=settings.SITE_URL, code=region.code, name=str(region.display_name)
+        )
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -38,6 +55,7 @@ class EventSerializer(serializers.ModelSerializer):
     )
     timezone = serializers.CharField(max_length=64)
     sessions_url = serializers.SerializerMethodField()
+    calendar_links = serializers.SerializerMethodField()
 
     class Meta:
         model = Event
@@ -56,6 +74,7 @@ class EventSerializer(serializers.ModelSerializer):
             "registration_closes_at",
             "reminder_offsets",
             "sessions_url",
+            "calendar_links",
             "created_at",
             "updated_at",
         ]
@@ -64,6 +83,12 @@ class EventSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.URLField())
     def get_sessions_url(self, event: Event) -> str:
         return f"{settings.SITE_URL}/api/events/{event.slug}/sessions/"
+
+    @extend_schema_field(CalendarLinksSerializer())
+    def get_calendar_links(self, event: Event) -> dict[str, str]:
+        return calendar_links.event_links(
+            site_url=settings.SITE_URL, slug=event.slug, title=event.title
+        )
 
     def validate_timezone(self, value: str) -> str:
         scheduling.get_zone(value)
@@ -187,6 +212,7 @@ class SessionSerializer(serializers.ModelSerializer):
         source="edition_of_id", required=False, allow_null=True, min_value=1
     )
     local = serializers.SerializerMethodField()
+    calendar_links = serializers.SerializerMethodField()
 
     class Meta:
         model = Session
@@ -215,6 +241,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "uid",
             "updated_at",
             "local",
+            "calendar_links",
         ]
         read_only_fields = ["id", "sequence", "uid", "updated_at"]
         extra_kwargs = {"title": {"required": False}}
@@ -235,6 +262,20 @@ class SessionSerializer(serializers.ModelSerializer):
         if not zone:
             return None
         return local_times(session, zone, settings.COMFORTABLE_HOURS)
+
+    @extend_schema_field(CalendarLinksSerializer())
+    def get_calendar_links(self, session: Session) -> dict[str, str]:
+        """Public links: they never carry the join link (the event is already loaded)."""
+        return calendar_links.session_links(
+            site_url=settings.SITE_URL,
+            session_id=session.pk,
+            title=session.title,
+            starts_at=session.starts_at,
+            ends_at=session.ends_at,
+            timezone=session.timezone,
+            description=session.description,
+            page_url=f"{settings.SITE_URL}/events/{session.event.slug}/",
+        )
 
     def validate_timezone(self, value: str) -> str:
         scheduling.get_zone(value)
