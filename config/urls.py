@@ -2,9 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from events.planner_admin import planner_page
-
 from events import feeds
+from events.planner_admin import planner_page
 
 from .health import healthz
 
