@@ -191,23 +191,29 @@ def _place(
     sessions: Sequence[Session],
     now: datetime,
     skip_conflicts: bool,
+    holds_nothing: bool = False,
 ) -> list[SessionRegistration]:
     """Give the registration a place in each session: a seat while there are free ones and
     nobody waits, else the next waitlist position. Places already held are kept as they are.
 
     Another edition of a session already held is refused (``skip_conflicts=False``) or
     passed over without a word (``True``: the caller may not learn what is held).
+    ``holds_nothing``: the participant was created in this transaction (skips a lookup).
     """
     if not sessions:
         return []
     locked = _lock_sessions(session.pk for session in sessions)
     participant = registration.participant
-    held = {
-        place.session_id: place
-        for place in SessionRegistration.objects.filter(
-            participant=participant, session__event_id=registration.event_id
-        ).select_related("session")
-    }
+    held = (
+        {}
+        if holds_nothing
+        else {
+            place.session_id: place
+            for place in SessionRegistration.objects.filter(
+                participant=participant, session__event_id=registration.event_id
+            ).select_related("session")
+        }
+    )
     held_roots = {
         place.session.edition_root_id: place.session_id
         for place in held.values()
@@ -337,19 +343,20 @@ def register_participant(
             "digest_consented_at": now if digest else None,
         },
     )
-    registration, registration_created = Registration.objects.get_or_create(
-        participant=participant, event=event, defaults={"answers": answers, "source": source}
-    )
-    if not registration_created:
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        merged = {**answers, **registration.answers}
-        if registration.status != RegistrationStatus.REGISTERED or merged != registration.answers:
-            registration.status = RegistrationStatus.REGISTERED
-            registration.cancelled_at = None
-            registration.answers = merged
-            registration.save(update_fields=["status", "cancelled_at", "answers", "updated_at"])
+    if created:  # A new person has no registration yet: no lookup, no savepoint.
+        registration = Registration.objects.create(
+            participant=participant, event=event, answers=answers, source=source
+        )
+    else:
+        registration = _registration_for(participant, event, answers=answers, source=source)
     registration.participant = participant
-    placed = _place(registration=registration, sessions=asked, now=now, skip_conflicts=True)
+    placed = _place(
+        registration=registration,
+        sessions=asked,
+        now=now,
+        skip_conflicts=True,
+        holds_nothing=created,
+    )
     hooks.participant_registered(
         registration=registration, session_registrations=placed, created=created
     )
@@ -359,6 +366,26 @@ def register_participant(
         session_registrations=placed,
         created=created,
     )
+
+
+def _registration_for(
+    participant: Participant, event: Event, *, answers: dict[str, Any], source: str
+) -> Registration:
+    """A known person's registration for the event: found (and reactivated, with answers
+    only added, never replaced) or created."""
+    registration, created = Registration.objects.get_or_create(
+        participant=participant, event=event, defaults={"answers": answers, "source": source}
+    )
+    if created:
+        return registration
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    merged = {**answers, **registration.answers}
+    if registration.status != RegistrationStatus.REGISTERED or merged != registration.answers:
+        registration.status = RegistrationStatus.REGISTERED
+        registration.cancelled_at = None
+        registration.answers = merged
+        registration.save(update_fields=["status", "cancelled_at", "answers", "updated_at"])
+    return registration
 
 
 def _active_registration(participant: Participant, event: Event) -> Registration:
