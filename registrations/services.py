@@ -16,7 +16,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 
@@ -134,12 +135,34 @@ def _lock_sessions(session_ids: Iterable[int]) -> dict[int, Session]:
 
 
 def _occupancy(session: Session) -> tuple[int, int]:
-    """(confirmed, waitlisted) for a session; call with the session row locked."""
-    counts = SessionRegistration.objects.filter(session_id=session.pk).aggregate(
-        confirmed=Count("pk", filter=Q(status=SeatStatus.CONFIRMED)),
-        waitlisted=Count("pk", filter=Q(status=SeatStatus.WAITLISTED)),
+    """(confirmed, waitlisted) for a session; call with the session row locked (a new
+    statement, so it sees every place committed before the lock was granted).
+
+    Both read the (session, status, waitlist_position) index: the confirmed rows (at most
+    the capacity) and the last waitlist position, which is the waitlist's length because
+    positions run 1..n. So the cost does not grow with the waitlist.
+    """
+    places = SessionRegistration.objects.filter(session_id=OuterRef("pk")).order_by()
+    confirmed = (
+        places.filter(status=SeatStatus.CONFIRMED)
+        .values("session_id")
+        .annotate(count=Count("pk"))
+        .values("count")
     )
-    return counts["confirmed"], counts["waitlisted"]
+    last = (
+        places.filter(status=SeatStatus.WAITLISTED)
+        .order_by("-waitlist_position")
+        .values("waitlist_position")[:1]
+    )
+    row = (
+        Session.objects.filter(pk=session.pk)
+        .annotate(
+            confirmed=Coalesce(Subquery(confirmed), 0), waitlisted=Coalesce(Subquery(last), 0)
+        )
+        .values("confirmed", "waitlisted")
+        .get()
+    )
+    return row["confirmed"], row["waitlisted"]
 
 
 def _fill_free_seats(session: Session, now: datetime) -> list[SessionRegistration]:
