@@ -24,7 +24,7 @@ class Participant(models.Model):
     ``token_hash`` (SHA-256, indexed) so that no comparison runs on the secret itself.
     """
 
-    email = models.EmailField(_("email"), max_length=254)
+    email = models.EmailField(_("email"), max_length=254, db_index=True)
     name = models.CharField(_("name"), max_length=200)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     country = models.CharField(_("country"), max_length=2, blank=True)
