@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from events.demo import load_demo
+from registrations.demo import load_demo_registrations
 
 
 class Command(BaseCommand):
@@ -11,10 +12,12 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         result = load_demo()
+        participants = load_demo_registrations()
         site = settings.SITE_URL
         self.stdout.write(
             f"Demo loaded: {len(result.events)} events, {result.sessions_created} new sessions."
         )
+        self.stdout.write(f"Demo registrations: {participants} participants.")
         for slug in result.events:
             self.stdout.write(f"  {site}/api/events/{slug}/sessions/?tz=Asia/Tokyo")
         self.stdout.write(

@@ -1,0 +1,339 @@
+"""Benchmark: public registrations over HTTP against gunicorn + PostgreSQL, at two data sizes.
+
+Creates (and drops afterwards) its own database, migrates it, starts gunicorn on loopback
+with throttling switched off through THROTTLE_REGISTRATIONS, and drives
+``POST /api/events/{slug}/registrations/`` with concurrent keep-alive clients (threads, each
+with its own ``http.client`` connection) for a bounded number of requests. Prints
+registrations/s, p50/p99 latency, the seat check, and the queries one registration costs
+when the session is empty and when it already holds many registrations.
+
+    .venv/bin/python bench/registrations.py [--requests 3000] [--clients 16] [--prefill 20000]
+
+Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/meridian_bench_reg),
+BENCH_WORKERS / BENCH_THREADS (gunicorn, default 3 × 4).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/meridian_bench_reg"
+)
+WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
+THREADS = int(os.environ.get("BENCH_THREADS", "4"))
+SERVER_ENV = {
+    "DATABASE_URL": DATABASE_URL,
+    "DATABASE_CONN_MAX_AGE": "600",
+    "THROTTLE_REGISTRATIONS": "1000000000/second",
+    "DEBUG": "false",
+    "LOG_LEVEL": "WARNING",
+    "REDIS_URL": "",
+    "PYTHONWARNINGS": "ignore::UserWarning",
+}
+SEATS = 500
+
+
+def recreate_database() -> None:
+    import psycopg
+
+    parsed = urlparse(DATABASE_URL)
+    name = parsed.path.lstrip("/")
+    admin = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def drop_database() -> None:
+    import psycopg
+
+    name = urlparse(DATABASE_URL).path.lstrip("/")
+    admin = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def setup_django() -> None:
+    os.environ.update(SERVER_ENV)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+
+
+def make_event():
+    from events import services as event_services
+    from events.organisers import create_organiser
+
+    _user, section, _token = create_organiser(username="bench", section_slug="bench")
+    event = event_services.publish_event(
+        event=event_services.create_event(
+            section=section,
+            slug="bench",
+            title="Bench",
+            timezone="UTC",
+            start_date=date(2027, 6, 1),
+            end_date=date(2027, 6, 2),
+        )
+    )
+    sessions = [
+        event_services.create_session(
+            event=event,
+            title=f"Session {number}",
+            starts_at=datetime(2027, 6, 1, 8 + number, tzinfo=UTC),
+            duration_minutes=45,
+            capacity=SEATS,
+        )
+        for number in range(10)
+    ]
+    return event, sessions
+
+
+def prefill(event, session, count: int) -> None:
+    """Many registrations in the session at once (bulk rows, as the services would leave them)."""
+    from registrations.models import Participant, Registration, SessionRegistration
+    from registrations.services import hash_token
+
+    batch = 2000
+    for start in range(0, count, batch):
+        people = []
+        for number in range(start, min(start + batch, count)):
+            token = secrets.token_urlsafe(32)
+            people.append(
+                Participant(
+                    email=f"prefill{number}@example.org",
+                    name=f"Prefill {number}",
+                    country="FR",
+                    timezone="Europe/Paris",
+                    token=token,
+                    token_hash=hash_token(token),
+                )
+            )
+        people = Participant.objects.bulk_create(people)
+        registrations = Registration.objects.bulk_create(
+            [Registration(participant=person, event=event) for person in people]
+        )
+        SessionRegistration.objects.bulk_create(
+            [
+                SessionRegistration(
+                    registration=registration,
+                    participant_id=registration.participant_id,
+                    session=session,
+                    status="confirmed" if start + index < SEATS else "waitlisted",
+                    waitlist_position=None if start + index < SEATS else start + index - SEATS + 1,
+                )
+                for index, registration in enumerate(registrations)
+            ]
+        )
+
+
+def queries_per_registration(session, email: str) -> int:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client()
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(
+            "/api/events/bench/registrations/",
+            json.dumps(
+                {"email": email, "name": "Probe", "country": "KE", "sessions": [session.pk]}
+            ),
+            content_type="application/json",
+        )
+    assert response.status_code == 201, response.content
+    return len(captured.captured_queries)
+
+
+def seat_check(session) -> str:
+    from registrations.models import SessionRegistration
+
+    rows = list(
+        SessionRegistration.objects.filter(session=session).values_list(
+            "participant_id", "status", "waitlist_position"
+        )
+    )
+    confirmed = sum(1 for row in rows if row[1] == "confirmed")
+    positions = sorted(row[2] for row in rows if row[1] == "waitlisted")
+    ok = (
+        confirmed == min(SEATS, len(rows))
+        and positions == list(range(1, len(positions) + 1))
+        and len({row[0] for row in rows}) == len(rows)
+    )
+    return (
+        f"{'OK' if ok else 'FAILED'}: {len(rows)} places, {confirmed} confirmed of {SEATS} seats, "
+        f"waitlist 1..{len(positions)} {'without gaps' if ok else 'BROKEN'}, no duplicates"
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(port: int) -> subprocess.Popen:
+    command = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "config.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--worker-class",
+        "gthread",
+        "--workers",
+        str(WORKERS),
+        "--threads",
+        str(THREADS),
+        "--keep-alive",
+        "30",
+        "--log-level",
+        "warning",
+    ]
+    server = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **SERVER_ENV})
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            conn.getresponse().read()
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start within 30 s")
+
+
+def drive(port: int, session_ids: list[int], label: str, requests: int, clients: int) -> dict:
+    """``requests`` registrations spread over ``clients`` keep-alive connections."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    start = threading.Barrier(clients + 1)
+
+    def client(number: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine, failed = [], []
+        start.wait()
+        for index in range(number, requests, clients):
+            body = json.dumps(
+                {
+                    "email": f"{label}-{index}@example.org",
+                    "name": f"Load {index}",
+                    "country": "BR",
+                    "sessions": [session_ids[index % len(session_ids)]],
+                }
+            )
+            began = time.perf_counter()
+            try:
+                conn.request(
+                    "POST",
+                    "/api/events/bench/registrations/",
+                    body=body,
+                    headers={"Content-Type": "application/json"},
+                )
+                response = conn.getresponse()
+                response.read()
+                if response.status != 201:
+                    failed.append(str(response.status))
+            except (OSError, http.client.HTTPException) as error:
+                failed.append(type(error).__name__)
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            mine.append(time.perf_counter() - began)
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            errors.extend(failed)
+
+    threads = [threading.Thread(target=client, args=(number,)) for number in range(clients)]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    latencies.sort()
+    return {
+        "requests": len(latencies),
+        "errors": len(errors),
+        "rate": len(latencies) / elapsed,
+        "p50": statistics.median(latencies) * 1000,
+        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "elapsed": elapsed,
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--requests", type=int, default=3000)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--prefill", type=int, default=20000)
+    args = parser.parse_args()
+
+    recreate_database()
+    setup_django()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    event, sessions = make_event()
+    empty_session, big_session, spread = sessions[0], sessions[1], sessions[2:]
+    queries_small = queries_per_registration(empty_session, "probe-small@example.org")
+    prefill(event, big_session, args.prefill)
+    queries_large = queries_per_registration(big_session, "probe-large@example.org")
+    connection.close()
+
+    port = free_port()
+    server = start_server(port)
+    try:
+        print(
+            f"gunicorn gthread {WORKERS} workers × {THREADS} threads, {args.clients} keep-alive "
+            f"clients, {args.requests} registrations per run, PostgreSQL {DATABASE_URL}"
+        )
+        runs = (
+            ("one session, empty before", [empty_session]),
+            (f"one session holding {args.prefill + 1} places", [big_session]),
+            (f"spread over {len(spread)} sessions", spread),
+        )
+        for number, (label, targets) in enumerate(runs):
+            ids = [session.pk for session in targets]
+            drive(port, ids, f"warm{number}", min(200, args.requests), args.clients)
+            result = drive(port, ids, f"run{number}", args.requests, args.clients)
+            print(
+                f"[{label}] {result['rate']:.0f} registrations/s, p50 {result['p50']:.1f} ms, "
+                f"p99 {result['p99']:.1f} ms, {result['errors']} errors "
+                f"({result['requests']} in {result['elapsed']:.1f} s)"
+            )
+            for session in targets:
+                print(f"  seat check {session.title}: {seat_check(session)}")
+        print(
+            f"queries per registration: {queries_small} with an empty session, "
+            f"{queries_large} with {args.prefill} registrations already in it"
+        )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        connection.close()
+        drop_database()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistrationsConfig(AppConfig):
+    name = "registrations"
+    verbose_name = _("Registrations")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from .permissions import grant_organiser_permissions
+
+        # After this app's permissions exist (auth's handler runs first for each app).
+        post_migrate.connect(
+            grant_organiser_permissions,
+            sender=self,
+            dispatch_uid="registrations.grant_organiser_permissions",
+        )

@@ -1,0 +1,5 @@
+from events.errors import DomainError
+
+
+class RegistrationsError(DomainError):
+    """Raised by ``registrations.services`` (and its pure rules) for input the rules refuse."""

@@ -1,0 +1,181 @@
+"""API shapes for registrations. They check types and sizes; the rules live in services."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from . import cleaning
+from .models import Participant, Registration, SessionRegistration
+
+
+def _session_ids(**kwargs) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        max_length=50,
+        required=False,
+        **kwargs,
+    )
+
+
+class RegistrationRequestSerializer(serializers.Serializer):
+    email = serializers.CharField(max_length=cleaning.EMAIL_MAX_LENGTH)
+    name = serializers.CharField(max_length=cleaning.NAME_MAX_LENGTH)
+    organisation = serializers.CharField(
+        max_length=cleaning.NAME_MAX_LENGTH, required=False, allow_blank=True, default=""
+    )
+    country = serializers.CharField(
+        max_length=2,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("ISO 3166-1 alpha-2; suggests the zone and the region."),
+    )
+    timezone = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, default="", help_text=_("IANA zone.")
+    )
+    language = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
+    sessions = _session_ids(default=list)
+    answers = serializers.DictField(required=False, default=dict)
+    digest = serializers.BooleanField(required=False, default=False)
+
+
+class PlaceSerializer(serializers.Serializer):
+    """One session in the answer to a registration."""
+
+    session = serializers.IntegerField()
+    status = serializers.CharField()
+    waitlist_position = serializers.IntegerField(allow_null=True)
+
+
+class RegistrationAnswerSerializer(serializers.Serializer):
+    """The answer to a public registration. Links only for the call that created the
+    participant; a repeat call for a known email gets ``received`` and nothing more."""
+
+    status = serializers.CharField()
+    sessions = PlaceSerializer(many=True)
+    manage_url = serializers.URLField(required=False)
+    calendar_url = serializers.URLField(required=False)
+    detail = serializers.CharField(required=False)
+
+
+class ParticipantChangeSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=cleaning.NAME_MAX_LENGTH, required=False)
+    organisation = serializers.CharField(
+        max_length=cleaning.NAME_MAX_LENGTH, required=False, allow_blank=True
+    )
+    country = serializers.CharField(max_length=2, required=False, allow_blank=True)
+    timezone = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    language = serializers.CharField(max_length=10, required=False)
+    reminders = serializers.BooleanField(required=False)
+    digest = serializers.BooleanField(required=False)
+    add_sessions = _session_ids()
+    drop_sessions = _session_ids()
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Participant
+        fields = [
+            "email",
+            "name",
+            "organisation",
+            "country",
+            "region",
+            "timezone",
+            "language",
+            "reminders",
+            "digest",
+        ]
+
+
+class OwnPlaceSerializer(serializers.ModelSerializer):
+    """A participant's own place: with the join link once the seat is confirmed."""
+
+    session = serializers.IntegerField(source="session_id")
+    title = serializers.CharField(source="session.title")
+    starts_at = serializers.DateTimeField(source="session.starts_at")
+    ends_at = serializers.DateTimeField(source="session.ends_at")
+    timezone = serializers.CharField(source="session.timezone")
+    session_status = serializers.CharField(source="session.status")
+    join_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SessionRegistration
+        fields = [
+            "session",
+            "title",
+            "starts_at",
+            "ends_at",
+            "timezone",
+            "session_status",
+            "status",
+            "waitlist_position",
+            "join_url",
+        ]
+
+    def get_join_url(self, place: SessionRegistration) -> str | None:
+        return place.session.join_url or None if place.status == "confirmed" else None
+
+
+class OwnRegistrationSerializer(serializers.ModelSerializer):
+    event = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    event_title = serializers.CharField(source="event.title")
+    sessions = OwnPlaceSerializer(source="session_registrations", many=True)
+
+    class Meta:
+        model = Registration
+        fields = ["event", "event_title", "status", "answers", "created_at", "sessions"]
+
+
+class OrganiserPlaceSerializer(serializers.ModelSerializer):
+    session = serializers.IntegerField(source="session_id")
+    title = serializers.CharField(source="session.title")
+
+    class Meta:
+        model = SessionRegistration
+        fields = ["session", "title", "status", "waitlist_position"]
+
+
+class OrganiserRegistrationSerializer(serializers.ModelSerializer):
+    email = serializers.CharField(source="participant.email")
+    name = serializers.CharField(source="participant.name")
+    organisation = serializers.CharField(source="participant.organisation")
+    country = serializers.CharField(source="participant.country")
+    region = serializers.SerializerMethodField()
+    timezone = serializers.CharField(source="participant.timezone")
+    language = serializers.CharField(source="participant.language")
+    sessions = OrganiserPlaceSerializer(source="session_registrations", many=True)
+
+    class Meta:
+        model = Registration
+        fields = [
+            "id",
+            "email",
+            "name",
+            "organisation",
+            "country",
+            "region",
+            "timezone",
+            "language",
+            "status",
+            "source",
+            "answers",
+            "created_at",
+            "sessions",
+        ]
+
+    def get_region(self, registration: Registration) -> str | None:
+        region = registration.participant.region
+        return region.code if region else None
+
+
+class SeatCountSerializer(serializers.Serializer):
+    session = serializers.IntegerField()
+    title = serializers.CharField()
+    capacity = serializers.IntegerField(allow_null=True)
+    confirmed = serializers.IntegerField()
+    waitlisted = serializers.IntegerField()
+    available = serializers.IntegerField(allow_null=True)

@@ -1,0 +1,363 @@
+"""Seats, waitlists, refusals, idempotence, erasure and the selectors others use."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from events import services as event_services
+from events.models import Event
+from registrations import selectors, services
+from registrations.enums import RegistrationStatus
+from registrations.errors import RegistrationsError
+from registrations.models import Participant, Question, Registration, SessionRegistration
+
+from .conftest import places
+
+pytestmark = pytest.mark.django_db
+
+
+def refusal(call) -> tuple[str | None, str]:
+    with pytest.raises(RegistrationsError) as caught:
+        call()
+    return caught.value.field, caught.value.message
+
+
+def test_register_participant_fills_seats_then_waitlists(make_session, register):
+    session = make_session(capacity=2)
+    for name in ("a", "b", "c", "d"):
+        register(f"{name}@example.org", [session.pk])
+    assert places(session) == [
+        ("a@example.org", "confirmed", None),
+        ("b@example.org", "confirmed", None),
+        ("c@example.org", "waitlisted", 1),
+        ("d@example.org", "waitlisted", 2),
+    ]
+
+
+def test_register_participant_suggests_zone_and_region_from_country(register):
+    result = register("wanjiru@example.org", country="ke", language="FR")
+    participant = Participant.objects.select_related("region").get(pk=result.participant.pk)
+    assert (participant.country, participant.timezone, participant.region.code) == (
+        "KE",
+        "Africa/Nairobi",
+        "africa",
+    )
+    assert (participant.language, result.created, len(participant.token)) == ("fr", True, 43)
+
+
+def test_register_participant_again_is_idempotent_and_merges_sessions(make_session, register):
+    first, second = make_session("First", hour=9), make_session("Second", hour=14)
+    register("ann@example.org", [first.pk], name="Ann", organisation="Library A")
+    again = register("ANN@Example.org", [second.pk, first.pk], name="Mallory", country="FR")
+    participant = Participant.objects.get()
+    assert again.created is False
+    assert (participant.name, participant.organisation, participant.country) == (
+        "Ann",
+        "Library A",
+        "",
+    )
+    assert (Registration.objects.count(), SessionRegistration.objects.count()) == (1, 2)
+    assert [place.session_id for place in again.session_registrations] == [second.pk, first.pk]
+
+
+def test_release_promotes_the_first_on_the_waitlist_and_closes_the_gap(make_session, register):
+    session = make_session(capacity=1)
+    results = [register(f"p{number}@example.org", [session.pk]) for number in range(4)]
+    services.cancel_registration(participant=results[0].participant)
+    assert places(session) == [
+        ("p0@example.org", "cancelled", None),
+        ("p1@example.org", "confirmed", None),
+        ("p2@example.org", "waitlisted", 1),
+        ("p3@example.org", "waitlisted", 2),
+    ]
+    services.drop_session(participant=results[2].participant, session=session)
+    assert places(session)[2:] == [
+        ("p2@example.org", "cancelled", None),
+        ("p3@example.org", "waitlisted", 1),
+    ]
+
+
+def test_cancelled_registration_comes_back_on_register_again(make_session, register):
+    session = make_session(capacity=1)
+    first = register("ann@example.org", [session.pk])
+    register("bob@example.org", [session.pk])
+    services.cancel_registration(participant=first.participant)
+    register("ann@example.org", [session.pk])
+    assert places(session) == [
+        ("ann@example.org", "waitlisted", 1),
+        ("bob@example.org", "confirmed", None),
+    ]
+    assert Registration.objects.get(participant=first.participant).status == "registered"
+
+
+def test_raising_capacity_then_fill_free_seats_promotes(make_session, register):
+    session = make_session(capacity=1)
+    for name in ("a", "b", "c"):
+        register(f"{name}@example.org", [session.pk])
+    session = event_services.update_session(session=session, capacity=2)
+    promoted = services.fill_free_seats(session=session)
+    assert [place.participant.email for place in promoted] == ["b@example.org"]
+    assert places(session)[2] == ("c@example.org", "waitlisted", 1)
+
+
+def test_register_participant_refuses_outside_the_window(event, register):
+    now = timezone.now()
+    Event.objects.filter(pk=event.pk).update(registration_opens_at=now + timedelta(days=1))
+    event.refresh_from_db()
+    assert refusal(lambda: register("a@example.org"))[1].startswith(
+        "Registration for this event opens at "
+    )
+    Event.objects.filter(pk=event.pk).update(
+        registration_opens_at=now - timedelta(days=2), registration_closes_at=now
+    )
+    event.refresh_from_db()
+    assert refusal(lambda: register("a@example.org")) == (
+        None,
+        "Registration for this event has closed.",
+    )
+
+
+def test_register_participant_refuses_draft_and_cancelled_events(section, register):
+    draft = event_services.create_event(
+        section=section,
+        slug="draft",
+        title="Draft",
+        timezone="UTC",
+        start_date=datetime(2027, 1, 1).date(),
+        end_date=datetime(2027, 1, 1).date(),
+    )
+    assert refusal(lambda: register("a@example.org", event=draft)) == (
+        None,
+        "This event is not open for registration yet.",
+    )
+    event_services.publish_event(event=draft)
+    event_services.cancel_event(event=draft)
+    assert refusal(lambda: register("a@example.org", event=draft)) == (
+        None,
+        "This event is cancelled; it takes no registrations.",
+    )
+
+
+def test_register_participant_refuses_bad_sessions(section, event, make_session, register):
+    other_event = event_services.publish_event(
+        event=event_services.create_event(
+            section=section,
+            slug="other",
+            title="Other",
+            timezone="UTC",
+            start_date=datetime(2026, 4, 28).date(),
+            end_date=datetime(2026, 4, 28).date(),
+        )
+    )
+    foreign = event_services.create_session(
+        event=other_event,
+        title="Elsewhere",
+        starts_at=datetime(2026, 4, 28, 9, tzinfo=UTC),
+        duration_minutes=30,
+    )
+    root = make_session("Finance — Asia", hour=3)
+    edition = make_session("Finance — Americas", hour=18, edition_of=root)
+    cancelled = event_services.cancel_session(session=make_session("Gone", hour=20))
+    assert [
+        refusal(lambda: register("a@example.org", [foreign.pk])),
+        refusal(lambda: register("a@example.org", [cancelled.pk])),
+        refusal(lambda: register("a@example.org", [root.pk, edition.pk])),
+        refusal(lambda: register("a@example.org", [999999])),
+    ] == [
+        ("sessions", "“Elsewhere” belongs to another event."),
+        ("sessions", "“Gone” is cancelled; it takes no registrations."),
+        (
+            "sessions",
+            "“Finance — Asia” and “Finance — Americas” are editions of the same session; "
+            "choose one.",
+        ),
+        ("sessions", "Unknown session: 999999."),
+    ]
+    assert Participant.objects.count() == 0
+
+
+def test_register_participant_refuses_answers_that_do_not_fit(event, register):
+    Question.objects.create(
+        event=event,
+        key="role",
+        text="Your role",
+        kind="choice",
+        choices=["chair", "member"],
+        required=True,
+    )
+    assert refusal(lambda: register("a@example.org")) == ("answers", "Please answer “Your role”.")
+    result = register("a@example.org", answers={"role": "chair"})
+    assert result.registration.answers == {"role": "chair"}
+
+
+def test_repeat_registration_keeps_earlier_answers(event, register):
+    Question.objects.create(event=event, key="note", text="Note", kind="text")
+    register("a@example.org", answers={"note": "mine"})
+    register("a@example.org", answers={"note": "overwritten by a stranger"})
+    assert Registration.objects.get().answers == {"note": "mine"}
+
+
+def test_repeat_registration_skips_another_edition_silently(make_session, register):
+    root = make_session("Finance — Asia", hour=3)
+    edition = make_session("Finance — Americas", hour=18, edition_of=root)
+    first = register("a@example.org", [root.pk])
+    again = register("a@example.org", [edition.pk])
+    assert again.session_registrations == []
+    assert places(edition) == []
+    assert refusal(
+        lambda: services.add_sessions(participant=first.participant, sessions=[edition.pk])
+    ) == (
+        "sessions",
+        "You already have a place in another edition of “Finance — Americas”; drop it first.",
+    )
+
+
+def test_change_registration_swaps_editions_and_preferences(make_session, register):
+    root = make_session("Finance — Asia", hour=3)
+    edition = make_session("Finance — Americas", hour=18, edition_of=root)
+    participant = register("a@example.org", [root.pk]).participant
+    services.change_registration(
+        participant=participant,
+        drop=[root.pk],
+        add=[edition.pk],
+        timezone="America/Bogota",
+        language="es",
+        reminders=False,
+    )
+    participant.refresh_from_db()
+    assert (participant.timezone, participant.language, participant.reminders) == (
+        "America/Bogota",
+        "es",
+        False,
+    )
+    assert list(
+        selectors.sessions_for_participant(participant).values_list("title", "registration_status")
+    ) == [("Finance — Americas", "confirmed")]
+
+
+def test_change_registration_is_all_or_nothing(make_session, register):
+    session = make_session()
+    participant = register("a@example.org", [session.pk]).participant
+    with pytest.raises(RegistrationsError):
+        services.change_registration(participant=participant, drop=[session.pk], add=[424242])
+    assert places(session) == [("a@example.org", "confirmed", None)]
+
+
+def test_cancelled_session_accepts_nobody_and_promotes_nobody(make_session, register):
+    session = make_session(capacity=1)
+    first = register("a@example.org", [session.pk])
+    register("b@example.org", [session.pk])
+    event_services.cancel_session(session=session)
+    services.cancel_registration(participant=first.participant)
+    assert places(session) == [
+        ("a@example.org", "cancelled", None),
+        ("b@example.org", "waitlisted", 1),
+    ]
+    assert refusal(lambda: register("c@example.org", [session.pk]))[0] == "sessions"
+
+
+def test_rotate_token_invalidates_the_old_one(register):
+    participant = register("a@example.org").participant
+    old = participant.token
+    new = services.rotate_token(participant=participant)
+    assert (selectors.participant_by_token(old), selectors.participant_by_token(new)) == (
+        None,
+        participant,
+    )
+
+
+def test_erase_participant_anonymises_releases_seats_and_keeps_counts(make_session, register):
+    session = make_session(capacity=1)
+    victim = register("a@example.org", [session.pk], country="BR", answers={}).participant
+    register("b@example.org", [session.pk])
+    token = victim.token
+    services.erase_participant(participant=victim)
+    victim.refresh_from_db()
+    assert (victim.email, victim.name, victim.country, victim.is_erased) == (
+        f"erased-{victim.pk}@erased.invalid",
+        "",
+        "BR",
+        True,
+    )
+    assert selectors.participant_by_token(token) is None
+    assert places(session) == [
+        (f"erased-{victim.pk}@erased.invalid", "cancelled", None),
+        ("b@example.org", "confirmed", None),
+    ]
+    assert list(Registration.objects.values_list("status", flat=True).order_by("pk")) == [
+        RegistrationStatus.ERASED,
+        RegistrationStatus.REGISTERED,
+    ]
+    # The same address may register afresh.
+    assert register("a@example.org").created is True
+
+
+def test_export_participant_data_has_everything_but_the_token(make_session, register):
+    session = make_session(capacity=5)
+    participant = register(
+        "a@example.org", [session.pk], name="Ann", country="FR", organisation="BnF"
+    ).participant
+    data = services.export_participant_data(participant=participant)
+    assert data["participant"]["email"] == "a@example.org"
+    assert participant.token not in str(data)
+    assert data["registrations"][0]["sessions"] == [
+        {
+            "session": session.pk,
+            "title": "Working group",
+            "starts_at": "2026-04-28T12:00:00Z",
+            "status": "confirmed",
+            "waitlist_position": None,
+            "created_at": data["registrations"][0]["sessions"][0]["created_at"],
+            "cancelled_at": None,
+        }
+    ]
+
+
+def test_email_is_unique_whatever_its_case(register):
+    register("a@example.org")
+    participant = Participant.objects.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Participant.objects.create(
+            email="A@EXAMPLE.ORG", name="Copy", token="x", token_hash="y" * 64
+        )
+    assert Participant.objects.get() == participant
+
+
+def test_waitlist_position_only_when_waitlisted(make_session, register):
+    session = make_session()
+    place = register("a@example.org", [session.pk]).session_registrations[0]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SessionRegistration.objects.filter(pk=place.pk).update(waitlist_position=3)
+
+
+def test_selectors_zone_weights_and_seat_counts(make_session, register):
+    session = make_session(capacity=1)
+    register("a@example.org", [session.pk], country="KE")
+    register("b@example.org", [session.pk], country="KE", timezone="Africa/Lagos")
+    register("c@example.org", [session.pk], country="US")
+    register("d@example.org")
+    assert selectors.registrant_zone_weights(session.event) == {
+        "africa": {"Africa/Lagos": 1, "Africa/Nairobi": 1},
+        "north-america": {"America/New_York": 1},
+    }
+    counts = selectors.session_seat_counts([session])
+    assert (counts[session.pk], counts[session.pk].available) == (
+        selectors.SeatCount(session.pk, 1, 1, 2),
+        0,
+    )
+
+
+def test_participant_by_token_refuses_odd_input(register):
+    register("a@example.org")
+    assert [
+        selectors.participant_by_token(value) for value in ("", "x" * 500, None, "a\x00" * 20)
+    ] == [
+        None,
+        None,
+        None,
+        None,
+    ]
