@@ -162,6 +162,8 @@ SPECTACULAR_SETTINGS = {
         "SessionFormatEnum": "events.enums.SessionFormat",
         "SessionStatusEnum": "events.enums.SessionStatus",
         "LanguageEnum": [code for code, _name in LANGUAGES],
+        "RegistrationStatusEnum": "registrations.enums.RegistrationStatus",
+        "SeatStatusEnum": "registrations.enums.SeatStatus",
     },
     "COMPONENT_SPLIT_REQUEST": True,
 }

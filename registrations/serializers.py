@@ -179,3 +179,15 @@ class SeatCountSerializer(serializers.Serializer):
     confirmed = serializers.IntegerField()
     waitlisted = serializers.IntegerField()
     available = serializers.IntegerField(allow_null=True)
+
+
+class LinksSerializer(serializers.Serializer):
+    """A participant's secret links (only ever shown to the participant)."""
+
+    manage_url = serializers.URLField()
+    calendar_url = serializers.URLField()
+
+
+class OwnOverviewSerializer(LinksSerializer):
+    participant = ParticipantSerializer()
+    registrations = OwnRegistrationSerializer(many=True)

@@ -25,7 +25,9 @@ from . import selectors, services, spreadsheet
 from .enums import RegistrationStatus, SeatStatus
 from .models import Participant, Question
 from .serializers import (
+    LinksSerializer,
     OrganiserRegistrationSerializer,
+    OwnOverviewSerializer,
     OwnRegistrationSerializer,
     ParticipantChangeSerializer,
     ParticipantSerializer,
@@ -260,10 +262,13 @@ def _overview(participant: Participant) -> dict:
 class OwnRegistrations(ByToken):
     """A participant's own registrations: see them, change sessions and preferences, cancel."""
 
+    @extend_schema(
+        responses={200: OwnOverviewSerializer, 404: OpenApiResponse(description="unknown token")}
+    )
     def get(self, request: Request, token: str) -> Response:
         return _private(Response(_overview(self.participant())))
 
-    @extend_schema(request=ParticipantChangeSerializer)
+    @extend_schema(request=ParticipantChangeSerializer, responses={200: OwnOverviewSerializer})
     def patch(self, request: Request, token: str) -> Response:
         participant = self.participant()
         serializer = ParticipantChangeSerializer(data=request.data)
@@ -277,7 +282,7 @@ class OwnRegistrations(ByToken):
         )
         return _private(Response(_overview(participant)))
 
-    @extend_schema(parameters=[OpenApiParameter("event", OpenApiTypes.STR)])
+    @extend_schema(parameters=[OpenApiParameter("event", OpenApiTypes.STR)], responses={204: None})
     def delete(self, request: Request, token: str) -> Response:
         participant = self.participant()
         slug = request.query_params.get("event")
@@ -291,6 +296,9 @@ class OwnRegistrations(ByToken):
 
 
 class OwnDataExport(ByToken):
+    """Everything Meridian holds about the participant, as a JSON download."""
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request: Request, token: str) -> HttpResponse:
         data = services.export_participant_data(participant=self.participant())
         response = HttpResponse(
@@ -302,12 +310,18 @@ class OwnDataExport(ByToken):
 
 
 class OwnDataErase(ByToken):
+    """Erase the participant: anonymised, seats released, counts kept for organisers."""
+
+    @extend_schema(request=None, responses={204: None})
     def post(self, request: Request, token: str) -> Response:
         services.erase_participant(participant=self.participant())
         return _private(Response(status=status.HTTP_204_NO_CONTENT))
 
 
 class OwnTokenRotate(ByToken):
+    """Replace the secret token: the old links stop working at once."""
+
+    @extend_schema(request=None, responses={200: LinksSerializer})
     def post(self, request: Request, token: str) -> Response:
         new_token = services.rotate_token(participant=self.participant())
         return _private(Response(_links(new_token)))
