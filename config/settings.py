@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "events",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -207,6 +208,25 @@ if not DEBUG:
     X_FRAME_OPTIONS = "DENY"
 
 # The embedded default's in-process loop (``serve_embedded``): dotted paths called each tick.
-EMBEDDED_TICKS: list[str] = []
+EMBEDDED_TICKS: list[str] = ["notifications.dispatch.embedded_tick"]
 EMBEDDED_TICK_SECONDS = env.float("EMBEDDED_TICK_SECONDS", default=10.0)
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
+
+# Notifications (the outbox). Retries back off exponentially in the row, never in Celery.
+NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=50)
+NOTIFICATIONS_LEASE_SECONDS = env.float("NOTIFICATIONS_LEASE_SECONDS", default=300.0)
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.float("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30.0)
+NOTIFICATIONS_RETRY_CAP_SECONDS = env.float("NOTIFICATIONS_RETRY_CAP_SECONDS", default=3600.0)
+NOTIFICATIONS_DRAIN_SECONDS = env.float("NOTIFICATIONS_DRAIN_SECONDS", default=25.0)
+NOTIFICATIONS_TICK_SECONDS = env.float("NOTIFICATIONS_TICK_SECONDS", default=30.0)
+# Global send rate shared by all workers (a token bucket in Redis); 0 means no limit.
+EMAIL_RATE_PER_SECOND = env.float("EMAIL_RATE_PER_SECOND", default=0.0)
+# Exactly one beat runs this; a tick that waited longer than its interval is dropped.
+CELERY_BEAT_SCHEDULE = {
+    "notifications-tick": {
+        "task": "notifications.tick",
+        "schedule": NOTIFICATIONS_TICK_SECONDS,
+        "options": {"expires": NOTIFICATIONS_TICK_SECONDS},
+    },
+}
