@@ -88,7 +88,7 @@ def subscribe(
     outbox.enqueue(
         kind=MessageKind.SUBSCRIPTION_CONFIRM,
         recipient=subscription.email,
-        dedupe_key=f"subscription-confirm:{subscription.pk}:{today}",
+        dedupe_key=f"subscription-confirm:{subscription.pk}:{subscription.confirm_token[:12]}:{today}",
         language=subscription.language,
         timezone_name=subscription.timezone,
         region_code=region.code,

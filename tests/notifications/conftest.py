@@ -26,3 +26,30 @@ def smtp_sink(settings):
 def site(settings):
     settings.SITE_URL = "https://meridian.example"
     return settings.SITE_URL
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """Throttle counters live in the cache; each test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def confirmed_subscription(db):
+    """A confirmed Europe digest subscription in London, its first digest due 27 April 2026."""
+    from datetime import UTC, datetime
+
+    from notifications import services
+    from notifications.models import Subscription
+
+    services.subscribe(
+        region_code="europe", email="ana@example.org", language="en", timezone_name="Europe/London"
+    )
+    subscription = Subscription.objects.get()
+    return services.confirm_subscription(
+        token=subscription.confirm_token, now=datetime(2026, 4, 20, 12, tzinfo=UTC)
+    )
