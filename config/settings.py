@@ -220,6 +220,8 @@ NOTIFICATIONS_RETRY_BASE_SECONDS = env.float("NOTIFICATIONS_RETRY_BASE_SECONDS",
 NOTIFICATIONS_RETRY_CAP_SECONDS = env.float("NOTIFICATIONS_RETRY_CAP_SECONDS", default=3600.0)
 NOTIFICATIONS_DRAIN_SECONDS = env.float("NOTIFICATIONS_DRAIN_SECONDS", default=25.0)
 NOTIFICATIONS_TICK_SECONDS = env.float("NOTIFICATIONS_TICK_SECONDS", default=30.0)
+# Outcome writes skip the WAL flush wait (see notifications.outbox.relaxed_commits).
+NOTIFICATIONS_ASYNC_COMMIT = env.bool("NOTIFICATIONS_ASYNC_COMMIT", default=True)
 # Global send rate shared by all workers (a token bucket in Redis); 0 means no limit.
 EMAIL_RATE_PER_SECOND = env.float("EMAIL_RATE_PER_SECOND", default=0.0)
 # Exactly one beat runs this; a tick that waited longer than its interval is dropped.

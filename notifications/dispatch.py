@@ -156,14 +156,15 @@ def drain(*, budget_seconds: float | None = None, limit: int | None = None) -> D
     deadline = time.monotonic() + budget
     total = DispatchResult()
     outbox.recover_expired_leases(max_attempts=settings.NOTIFICATIONS_MAX_ATTEMPTS)
-    while True:
-        result = dispatch_batch(limit=limit)
-        total.add(result)
-        if result.claimed == 0:
-            return total
-        if time.monotonic() >= deadline:
-            total.more = True
-            return total
+    with outbox.relaxed_commits():
+        while True:
+            result = dispatch_batch(limit=limit)
+            total.add(result)
+            if result.claimed == 0:
+                return total
+            if time.monotonic() >= deadline:
+                total.more = True
+                return total
 
 
 def tick(*, budget_seconds: float | None = None) -> DispatchResult:

@@ -18,12 +18,13 @@ import os
 import socket
 import uuid
 from collections.abc import Iterable
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlparse
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -171,19 +172,20 @@ def _held(pk: int, owner: str):
 
 
 def mark_sent(*, pk: int, owner: str, now: datetime | None = None, code: int = 250) -> bool:
-    """Record a delivery. False when the lease is no longer ``owner``'s (nothing written)."""
+    """Record a delivery. False when the lease is no longer ``owner``'s (nothing written).
+
+    The hottest write of dispatch (one per email), so it is one plain UPDATE statement.
+    """
     now = now or timezone.now()
-    return bool(
-        _held(pk, owner).update(
-            state=OutboxState.SENT,
-            sent_at=now,
-            smtp_code=code,
-            last_error="",
-            lease_owner="",
-            lease_expires_at=None,
-            updated_at=now,
+    table = connection.ops.quote_name(OutboxMessage._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET state = %s, sent_at = %s, smtp_code = %s, last_error = '', "  # noqa: S608 (the table name is ours)
+            "lease_owner = '', lease_expires_at = NULL, updated_at = %s "
+            "WHERE id = %s AND state = %s AND lease_owner = %s",
+            [OutboxState.SENT, now, code, now, pk, OutboxState.SENDING, owner],
         )
-    )
+        return cursor.rowcount == 1
 
 
 def mark_skipped(*, pk: int, owner: str, reason: str, now: datetime | None = None) -> bool:
@@ -252,6 +254,24 @@ def release_unattempted(
         lease_expires_at=None,
         updated_at=now,
     )
+
+
+@contextmanager
+def relaxed_commits():
+    """On PostgreSQL, outcome writes inside this block commit without waiting for the WAL
+    flush (``synchronous_commit = off``). A killed worker loses nothing (the server has the
+    commit); only a crash of PostgreSQL itself may forget the last fraction of a second of
+    outcomes, whose rows are then sent once more with the same Message-ID."""
+    relaxed = connection.vendor == "postgresql" and settings.NOTIFICATIONS_ASYNC_COMMIT
+    if relaxed:
+        with connection.cursor() as cursor:
+            cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        if relaxed and connection.connection is not None:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
 
 
 def _wake() -> None:
