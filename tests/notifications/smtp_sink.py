@@ -6,6 +6,7 @@ the port refuse connections until ``start()`` again on the same port.
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 import time
@@ -27,6 +28,11 @@ class SinkHandler:
         self.messages = []
         self.fail_with: str | None = None
         self.refused_data = 0
+        # With ``hold_after`` set, the DATA reply after that many accepted messages waits
+        # until ``holding`` is cleared: the sender then has exactly one message in flight.
+        self.hold_after: int | None = None
+        self.holding = False
+        self.held = threading.Event()
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if "reject" in address:
@@ -40,6 +46,10 @@ class SinkHandler:
                 self.refused_data += 1
             return self.fail_with
         message = message_from_bytes(envelope.content, policy=policy.default)
+        if self.hold_after is not None and len(self.messages) >= self.hold_after:
+            self.held.set()
+            while self.holding:
+                await asyncio.sleep(0.05)
         with self.lock:
             self.messages.append(message)
         return "250 OK"

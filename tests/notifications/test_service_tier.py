@@ -20,7 +20,11 @@ from notifications.ratelimit import TokenBucket
 from .smtp_sink import SmtpSink
 from .stack import Stack
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.services,
+    # serialized_rollback puts the regions (a data migration) back after each flush.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 LANGUAGES = ["en", "fr", "es", "de", "ru", "ar", "zh-hans"]
 ZONES = ["Europe/London", "America/New_York", "Asia/Kolkata", "Australia/Sydney", "Africa/Lagos"]
@@ -89,16 +93,19 @@ def test_backlog_is_delivered_by_worker_and_beat_none_missing_none_doubled(sink,
 
 def test_worker_killed_mid_batch_loses_nothing_and_doubles_at_most_one(sink, stack):
     expected = make_backlog(1500)
+    sink.handler.hold_after, sink.handler.holding = 300, True
     worker = stack.start_worker()
     stack.start_beat()
-    assert sink.wait_for(lambda s: len(s.messages) >= 300, timeout=120), stack.logs()
+    # The worker is now mid-batch: message 301 is in flight, the sink has not answered.
+    assert sink.handler.held.wait(timeout=120), stack.logs()
     stack.kill_worker(worker)
     in_flight = OutboxMessage.objects.filter(state="sending").count()
+    sink.handler.holding = False  # the server accepts the message whose sender died
     stack.start_worker()
     assert sink.wait_for(all_delivered(expected), timeout=180), stack.logs()
     counts = sink.counts()
     doubled = sum(count - 1 for count in counts.values())
-    assert (set(counts), doubled <= 1, in_flight <= 50) == (expected, True, True)
+    assert (set(counts), doubled <= 1, 0 < in_flight <= 50) == (expected, True, True)
     assert OutboxMessage.objects.exclude(state="sent").count() == 0
 
 
