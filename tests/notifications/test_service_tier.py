@@ -217,3 +217,20 @@ def test_send_rate_bucket_in_redis_is_shared_by_clients(settings):
     over = second.try_take()
     client.delete(key)
     assert (waits, 0 < over <= 0.2) == ([0.0] * 5, True)
+
+
+def test_a_commit_wakes_a_worker_without_waiting_for_beat(sink, stack, api, settings):
+    from config.celery import app
+
+    settings.CELERY_BROKER_URL = settings.REDIS_URL
+    app.conf.broker_url = settings.REDIS_URL
+    stack.start_worker()  # no beat: only the wake after commit can make it send
+    response = api.post(
+        "/api/regions/africa/subscriptions/",
+        {"email": "awake@example.org", "language": "fr", "timezone": "Africa/Dakar"},
+        format="json",
+    )
+    expected = set(OutboxMessage.objects.values_list("message_id", flat=True))
+    assert (response.status_code, len(expected)) == (202, 1)
+    assert sink.wait_for(all_delivered(expected), timeout=60), stack.logs()
+    assert [message["To"] for message in sink.messages] == ["awake@example.org"]
