@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "events",
     "registrations",
     "pages",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -254,7 +255,7 @@ CONTENT_SECURITY_POLICY = env.str(
 
 
 # The embedded default's in-process loop (``serve_embedded``): dotted paths called each tick.
-EMBEDDED_TICKS: list[str] = []
+EMBEDDED_TICKS: list[str] = ["notifications.dispatch.embedded_tick"]
 EMBEDDED_TICK_SECONDS = env.float("EMBEDDED_TICK_SECONDS", default=10.0)
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 
@@ -262,3 +263,24 @@ WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 # in feeds (as STATUS:CANCELLED) after its cancellation before it leaves them.
 CALENDAR_REFRESH_MINUTES = env.int("CALENDAR_REFRESH_MINUTES", default=60)
 CALENDAR_CANCELLED_GRACE_DAYS = env.int("CALENDAR_CANCELLED_GRACE_DAYS", default=30)
+
+# Notifications (the outbox). Retries back off exponentially in the row, never in Celery.
+NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=50)
+NOTIFICATIONS_LEASE_SECONDS = env.float("NOTIFICATIONS_LEASE_SECONDS", default=300.0)
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=8)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.float("NOTIFICATIONS_RETRY_BASE_SECONDS", default=30.0)
+NOTIFICATIONS_RETRY_CAP_SECONDS = env.float("NOTIFICATIONS_RETRY_CAP_SECONDS", default=3600.0)
+NOTIFICATIONS_DRAIN_SECONDS = env.float("NOTIFICATIONS_DRAIN_SECONDS", default=25.0)
+NOTIFICATIONS_TICK_SECONDS = env.float("NOTIFICATIONS_TICK_SECONDS", default=30.0)
+# Outcome writes skip the WAL flush wait (see notifications.outbox.relaxed_commits).
+NOTIFICATIONS_ASYNC_COMMIT = env.bool("NOTIFICATIONS_ASYNC_COMMIT", default=True)
+# Global send rate shared by all workers (a token bucket in Redis); 0 means no limit.
+EMAIL_RATE_PER_SECOND = env.float("EMAIL_RATE_PER_SECOND", default=0.0)
+# Exactly one beat runs this; a tick that waited longer than its interval is dropped.
+CELERY_BEAT_SCHEDULE = {
+    "notifications-tick": {
+        "task": "notifications.tick",
+        "schedule": NOTIFICATIONS_TICK_SECONDS,
+        "options": {"expires": NOTIFICATIONS_TICK_SECONDS},
+    },
+}

@@ -14,6 +14,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/", include("events.urls")),
     path("api/", include("registrations.urls")),
+    path("", include("notifications.urls")),
     path("healthz", healthz, name="healthz"),
     path("events/<slug:slug>/calendar.ics", feeds.event_calendar, name="event-calendar"),
     path("sessions/<int:session_id>.ics", feeds.session_calendar, name="session-calendar"),

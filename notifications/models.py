@@ -1,0 +1,103 @@
+"""The outbox (one row per email, the source of truth for every message) and digest
+subscriptions. Writes go through ``notifications.outbox`` and ``notifications.services``.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .enums import OutboxState, SubscriptionState
+
+
+class Subscription(models.Model):
+    """A person's subscription to a region's weekly digest (double opt-in)."""
+
+    email = models.EmailField(_("email"), max_length=254)
+    region = models.ForeignKey(
+        "events.Region",
+        on_delete=models.CASCADE,
+        related_name="subscriptions",
+        verbose_name=_("region"),
+    )
+    language = models.CharField(_("language"), max_length=10, default="en")
+    timezone = models.CharField(_("time zone"), max_length=64)
+    state = models.CharField(
+        _("state"),
+        max_length=20,
+        choices=SubscriptionState.choices,
+        default=SubscriptionState.PENDING,
+    )
+    confirm_token = models.CharField(max_length=64, unique=True)
+    unsubscribe_token = models.CharField(max_length=64, unique=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # The ISO week ("2026-W14") and due instant of the last digest planned for it.
+    last_digest_week = models.CharField(max_length=10, blank=True)
+    next_digest_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("digest subscription")
+        verbose_name_plural = _("digest subscriptions")
+        constraints = [
+            models.UniqueConstraint(fields=["email", "region"], name="one_subscription_per_region")
+        ]
+        indexes = [models.Index(fields=["state", "next_digest_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.email} → {self.region_id}"
+
+
+class OutboxMessage(models.Model):
+    """One email: what it is about, when it is due, and what became of it.
+
+    A row is written in the transaction of the change that causes it. Dispatch claims due
+    rows under a lease (``lease_owner`` + ``lease_expires_at``); only the lease holder may
+    record the outcome. The message itself is rendered from current data at send time.
+    """
+
+    kind = models.CharField(_("kind"), max_length=40)
+    recipient = models.EmailField(_("recipient"), max_length=254)
+    language = models.CharField(_("language"), max_length=10, default="en")
+    timezone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    # What the email is about (each nullable: a kind uses the ones it needs).
+    event = models.ForeignKey(
+        "events.Event", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    session = models.ForeignKey(
+        "events.Session", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    participant_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    region_code = models.CharField(max_length=40, blank=True)
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.SET_NULL, null=True, blank=True, related_name="messages"
+    )
+    payload = models.JSONField(default=dict, blank=True)
+
+    due_at = models.DateTimeField(_("due at"))
+    next_attempt_at = models.DateTimeField(_("next attempt at"))
+    state = models.CharField(
+        _("state"), max_length=20, choices=OutboxState.choices, default=OutboxState.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    lease_owner = models.CharField(max_length=64, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    smtp_code = models.PositiveSmallIntegerField(_("SMTP code"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    message_id = models.CharField(_("Message-ID"), max_length=200, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"], name="outbox_due"),
+            models.Index(fields=["state", "lease_expires_at"], name="outbox_leases"),
+            models.Index(fields=["session", "state"], name="outbox_session"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient} ({self.state})"
