@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from ..scheduling import get_zone
 from .entries import CalendarEntry, Participant
-from .text import clean_line, clean_parameter, clean_text, clean_uri
+from .text import Text, clean_line, clean_parameter, clean_text, clean_uri
 from .timezones import UTC_NAMES, is_ambiguous_locally, vtimezone
 
 PRODID = "-//Meridian//Calendars 1.0//EN"
@@ -164,10 +164,10 @@ def _render_event(entry: CalendarEntry, render: _Render) -> bytes:
         event.add("sequence", entry.sequence)
         _add_times(event, entry)
         summary_parameters = {"LANGUAGE": entry.language} if entry.language else {}
-        event.add("summary", clean_line(entry.title), parameters=summary_parameters)
+        event.add("summary", Text(clean_line(entry.title)), parameters=summary_parameters)
         description = _description(entry, render)
         if description:
-            event.add("description", description)
+            event.add("description", Text(description))
         if entry.track:
             event.add("categories", [clean_line(entry.track).replace(",", " ")])
         event.add("status", "CANCELLED" if entry.is_cancelled else "CONFIRMED")
@@ -176,7 +176,7 @@ def _render_event(entry: CalendarEntry, render: _Render) -> bytes:
         page_url = clean_uri(entry.page_url)
         if join_url:
             event.add("url", join_url)
-            event.add("location", join_url)
+            event.add("location", Text(join_url))
             event.add(
                 "conference",
                 join_url,
@@ -207,7 +207,7 @@ def _render_event(entry: CalendarEntry, render: _Render) -> bytes:
                 alarm = icalendar.Alarm()
                 alarm.add("action", "DISPLAY")
                 alarm.add("trigger", -timedelta(minutes=minutes))
-                alarm.add("description", clean_line(entry.title) or _("Session"))
+                alarm.add("description", Text(clean_line(entry.title) or _("Session")))
                 event.add_component(alarm)
         return event.to_ical()
 
@@ -223,11 +223,11 @@ def _calendar_head(
         calendar.add("method", method)
     if options is not None:
         name = clean_line(options.name)
-        calendar.add("name", name)
-        calendar.add("x-wr-calname", name)
+        calendar.add("name", Text(name))
+        calendar.add("x-wr-calname", Text(name))
         if options.description:
-            calendar.add("description", clean_text(options.description))
-            calendar.add("x-wr-caldesc", clean_text(options.description))
+            calendar.add("description", Text(clean_text(options.description)))
+            calendar.add("x-wr-caldesc", Text(clean_text(options.description)))
         calendar.add("refresh-interval", options.refresh, parameters={"VALUE": "DURATION"})
         calendar.add("x-published-ttl", icalendar.vDuration(options.refresh).to_ical().decode())
     head = calendar.to_ical()

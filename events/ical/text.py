@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+import icalendar
+
 # C0 controls other than TAB and LF, DEL, C1 controls, and the Unicode line/paragraph
 # separators that some readers treat as line ends.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
@@ -48,3 +50,24 @@ def clean_uri(value: str | None) -> str:
     if not value.lower().startswith(("https://", "http://", "mailto:")):
         return ""
     return value
+
+
+class Text(icalendar.vText):
+    """A TEXT value escaped exactly as RFC 5545 §3.3.11 says.
+
+    icalendar's own escaping first turns a literal ``\\N`` into a line break (it takes it for
+    an escaped newline), so a title that contains ``\\N`` would change; this escapes the
+    backslash first and nothing else before it.
+    """
+
+    def to_ical(self) -> bytes:
+        escaped = (
+            str(self)
+            .replace("\\", "\\\\")
+            .replace(";", "\\;")
+            .replace(",", "\\,")
+            .replace("\r\n", "\\n")
+            .replace("\n", "\\n")
+            .replace("\r", "\\n")
+        )
+        return escaped.encode(self.encoding)
