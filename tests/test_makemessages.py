@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from babel.messages.pofile import read_po
 from django.conf import settings
 
@@ -24,6 +25,8 @@ NOT_COPIED = shutil.ignore_patterns(
     "*.egg-info",
     "*.png",
 )
+
+pytestmark = pytest.mark.pure
 
 
 def untranslated(po_path: Path) -> list[str]:
