@@ -226,6 +226,15 @@ def _resolve_edition_of(event: Event, edition_of: Session | int | None) -> Sessi
     return root
 
 
+def _event_schedule(event: Event, **times: Any) -> scheduling.Schedule:
+    """Resolve a session's times (see ``scheduling.resolve_schedule``) within its event's dates."""
+    schedule = scheduling.resolve_schedule(**times)
+    scheduling.check_within_dates(
+        schedule, first_day=event.start_date, last_day=event.end_date, event_zone=event.timezone
+    )
+    return schedule
+
+
 @transaction.atomic
 def create_session(
     *,
@@ -249,17 +258,14 @@ def create_session(
     """
     if event.status == EventStatus.CANCELLED:
         raise EventsError(_("This event is cancelled; it cannot get new sessions."))
-    zone = timezone or event.timezone
-    schedule = scheduling.resolve_schedule(
-        timezone=zone,
+    schedule = _event_schedule(
+        event,
+        timezone=timezone or event.timezone,
         starts_at=starts_at,
         local_start=local_start,
         fold=fold,
         ends_at=ends_at,
         duration_minutes=duration_minutes,
-    )
-    scheduling.check_within_dates(
-        schedule, first_day=event.start_date, last_day=event.end_date, event_zone=event.timezone
     )
     _check_session_values(event, values)
     root = _resolve_edition_of(event, edition_of)
@@ -317,16 +323,14 @@ def update_session(
             starts_at = session.starts_at
         if ends_at is None and duration_minutes is None:
             duration_minutes = session.duration_minutes
-        schedule = scheduling.resolve_schedule(
+        schedule = _event_schedule(
+            event,
             timezone=zone,
             starts_at=starts_at,
             local_start=local_start,
             fold=fold,
             ends_at=ends_at,
             duration_minutes=duration_minutes,
-        )
-        scheduling.check_within_dates(
-            schedule, first_day=event.start_date, last_day=event.end_date, event_zone=event.timezone
         )
         session.starts_at, session.ends_at, session.timezone = (
             schedule.starts_at,
