@@ -311,6 +311,13 @@ def resolve_schedule(
     return Schedule(starts_at=start, ends_at=end, timezone=timezone)
 
 
+def day_ends_at(day: date, zone_name: str) -> datetime:
+    """The UTC instant a day ends in a zone: the next day's first local instant (a midnight
+    that falls in a spring-forward gap resolves to the instant the gap ends)."""
+    zone = get_zone(zone_name, field="timezone")
+    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
+
+
 def check_within_dates(
     schedule: Schedule, *, first_day: date, last_day: date, event_zone: str
 ) -> None:
@@ -322,7 +329,7 @@ def check_within_dates(
     """
     zone = get_zone(event_zone, field="timezone")
     opens = datetime.combine(first_day, time.min, tzinfo=zone).astimezone(UTC)
-    closes = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
+    closes = day_ends_at(last_day, event_zone)
     if schedule.starts_at < opens or schedule.ends_at > closes:
         raise TimeRuleError(
             _(

@@ -16,16 +16,16 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, F, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 
-from events.enums import EventStatus
+from events.enums import EventStatus, SessionStatus
 from events.models import Event, Region, Session
 from events.regions import region_for_country
 
-from . import cleaning, hooks
+from . import cleaning, hooks, window
 from .enums import RegistrationSource, RegistrationStatus, SeatStatus
 from .errors import RegistrationsError
 from .models import ACTIVE_SEAT_STATUSES, Participant, Registration, SessionRegistration
@@ -73,6 +73,21 @@ def _check_event_open(event: Event, now: datetime) -> None:
         )
     if event.registration_closes_at and now >= event.registration_closes_at:
         raise RegistrationsError(_("Registration for this event has closed."))
+    if event.registration_closes_at is None and now >= _implicit_close(event):
+        raise RegistrationsError(_("This event is over; it takes no more registrations."))
+
+
+def _implicit_close(event: Event) -> datetime:
+    """When an event without an explicit closing time stops taking registrations."""
+    last_end = Session.objects.filter(event=event, status=SessionStatus.SCHEDULED).aggregate(
+        last=Max("ends_at")
+    )["last"]
+    return window.registration_closes_at(
+        closes_at=None,
+        last_session_ends_at=last_end,
+        end_date=event.end_date,
+        timezone=event.timezone,
+    )
 
 
 def _sessions_asked(event: Event | None, session_ids: Iterable[Any]) -> list[Session]:
