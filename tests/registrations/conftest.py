@@ -7,7 +7,6 @@ import pytest
 from events import services as event_services
 from registrations import services
 
-
 # Registration stays open until then for the shared ``event``: its days (April 2026) are
 # past, and without an explicit closing time registration closes when its last session
 # ends. The window itself is tested in test_window.py.
