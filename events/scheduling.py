@@ -311,11 +311,16 @@ def resolve_schedule(
     return Schedule(starts_at=start, ends_at=end, timezone=timezone)
 
 
-def day_ends_at(day: date, zone_name: str) -> datetime:
-    """The UTC instant a day ends in a zone: the next day's first local instant (a midnight
-    that falls in a spring-forward gap resolves to the instant the gap ends)."""
+def day_starts_at(day: date, zone_name: str) -> datetime:
+    """The UTC instant of a day's first local instant in a zone (a midnight that falls in a
+    spring-forward gap resolves to the instant the gap ends)."""
     zone = get_zone(zone_name, field="timezone")
-    return datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+
+
+def day_ends_at(day: date, zone_name: str) -> datetime:
+    """The UTC instant a day ends in a zone: the next day's first instant there."""
+    return day_starts_at(day + timedelta(days=1), zone_name)
 
 
 def check_within_dates(
@@ -327,8 +332,7 @@ def check_within_dates(
     starts on or after the first day's midnight and ends by the last day's end there.
     Participants elsewhere may see it on the day before or after: that is expected.
     """
-    zone = get_zone(event_zone, field="timezone")
-    opens = datetime.combine(first_day, time.min, tzinfo=zone).astimezone(UTC)
+    opens = day_starts_at(first_day, event_zone)
     closes = day_ends_at(last_day, event_zone)
     if schedule.starts_at < opens or schedule.ends_at > closes:
         raise TimeRuleError(

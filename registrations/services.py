@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from events.enums import EventStatus, SessionStatus
 from events.models import Event, Region, Session
 from events.regions import region_for_country
+from events.scheduling import day_starts_at
 
 from . import cleaning, hooks, window
 from .enums import RegistrationSource, RegistrationStatus, SeatStatus
@@ -73,21 +74,26 @@ def _check_event_open(event: Event, now: datetime) -> None:
         )
     if event.registration_closes_at and now >= event.registration_closes_at:
         raise RegistrationsError(_("Registration for this event has closed."))
-    if event.registration_closes_at is None and now >= _implicit_close(event):
+    if event.registration_closes_at is None and _is_over(event, now):
         raise RegistrationsError(_("This event is over; it takes no more registrations."))
 
 
-def _implicit_close(event: Event) -> datetime:
-    """When an event without an explicit closing time stops taking registrations."""
+def _is_over(event: Event, now: datetime) -> bool:
+    """Whether an event without an explicit closing time has stopped taking registrations.
+    Its sessions lie within its days, so before the first day starts none of them has
+    ended: most registrations come then and cost no query here."""
+    if now < day_starts_at(event.start_date, event.timezone):
+        return False
     last_end = Session.objects.filter(event=event, status=SessionStatus.SCHEDULED).aggregate(
         last=Max("ends_at")
     )["last"]
-    return window.registration_closes_at(
+    closes_at = window.registration_closes_at(
         closes_at=None,
         last_session_ends_at=last_end,
         end_date=event.end_date,
         timezone=event.timezone,
     )
+    return now >= closes_at
 
 
 def _sessions_asked(event: Event | None, session_ids: Iterable[Any]) -> list[Session]:

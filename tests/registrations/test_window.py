@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from events import services as event_services
@@ -182,3 +184,20 @@ def test_add_sessions_refused_once_the_event_is_over(section):
     with pytest.raises(RegistrationsError) as caught:
         services.add_sessions(participant=result.participant, sessions=[first.pk])
     assert caught.value.message == OVER
+
+
+@pytest.mark.django_db
+def test_window_costs_a_query_only_once_the_event_has_begun(section):
+    today = timezone.now().astimezone(UTC).date()
+    begun = _event(
+        section, "begun", first=today - timedelta(days=1), last=today + timedelta(days=1)
+    )
+    coming = _event(
+        section, "coming", first=today + timedelta(days=3), last=today + timedelta(days=4)
+    )
+    counts = []
+    for number, event in enumerate((begun, coming)):
+        with CaptureQueriesContext(connection) as queries:
+            services.register_participant(event=event, email=f"p{number}@example.org", name="P")
+        counts.append(len(queries))
+    assert counts[0] - counts[1] == 1
