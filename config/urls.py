@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from events import feeds
 from events.planner_admin import planner_page
+from registrations.feeds import personal_calendar
 
 from .health import healthz
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path("events/<slug:slug>/calendar.ics", feeds.event_calendar, name="event-calendar"),
     path("sessions/<int:session_id>.ics", feeds.session_calendar, name="session-calendar"),
     path("regions/<slug:code>/calendar.ics", feeds.region_calendar, name="region-calendar"),
+    path("calendars/<str:token>.ics", personal_calendar, name="personal-calendar"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("pages.urls")),
 ]

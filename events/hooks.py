@@ -19,3 +19,11 @@ def session_changed(*, session: Session, changed: list[str], previous: dict[str,
 
 def session_cancelled(*, session: Session) -> None:
     """A session was cancelled (SEQUENCE rose)."""
+
+
+def session_capacity_changed(*, session: Session, previous: int | None) -> None:
+    """An organiser changed a scheduled session's capacity (``None``: no limit). Seats it
+    added go to the first on the waitlist, in the same transaction."""
+    from registrations.services import fill_free_seats
+
+    fill_free_seats(session=session)

@@ -1,24 +1,18 @@
-"""Reads the planner needs: an event's sessions as plain values, and registrant weights."""
+"""Reads the planner needs: an event's sessions as plain values, and registrant weights.
+
+``registrant_zone_weights(event)`` (``{region: {zone: registrants}}``, one query) is the
+registrations app's selector, named here because every planner face reads it from here.
+"""
 
 from __future__ import annotations
 
 from django.db.models import Q
 
+from registrations.selectors import registrant_zone_weights
+
 from .coverage import SessionTimes
 from .enums import SessionStatus
 from .models import Event, Session
-
-
-def registrant_zone_weights(event: Event) -> dict[str, dict[str, int]]:
-    """``{region: {zone: registrants}}`` for an event, the planner's weighting input.
-
-    The planner weights a region's zones by how many registrants live in each
-    (``planner.weights_from_registrants`` builds the shape from (country, zone) pairs).
-    Meridian has no registrations app yet, so there is nobody to count: the answer is empty
-    and the planner falls back to the regions' representative zones, equally weighted. When
-    registrations exist, this selector is the one place that changes.
-    """
-    return {}
 
 
 def session_times_of(event: Event) -> list[SessionTimes]:
@@ -64,7 +58,8 @@ def edition_group_of(session: Session) -> tuple[Session, list[Session]]:
 
 
 def coverage_of(event: Event, *, regions=None, hours=None):
-    """The coverage report of an event (three queries however many sessions it has)."""
+    """The coverage report of an event, in a number of queries that does not grow with its
+    sessions: the sessions, their regions and the registrants' zones."""
     from django.conf import settings
 
     from . import coverage

@@ -77,7 +77,7 @@ class PlannerQuerySerializer(serializers.Serializer):
         required=False,
         help_text=_(
             "An event slug: plan in its zone and weight each region's zones by where its "
-            "registrants live (equal weights until registrations exist)."
+            "registrants live (a region nobody registered from keeps its representative zones)."
         ),
     )
 

@@ -311,6 +311,18 @@ def resolve_schedule(
     return Schedule(starts_at=start, ends_at=end, timezone=timezone)
 
 
+def day_starts_at(day: date, zone_name: str) -> datetime:
+    """The UTC instant of a day's first local instant in a zone (a midnight that falls in a
+    spring-forward gap resolves to the instant the gap ends)."""
+    zone = get_zone(zone_name, field="timezone")
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+
+
+def day_ends_at(day: date, zone_name: str) -> datetime:
+    """The UTC instant a day ends in a zone: the next day's first instant there."""
+    return day_starts_at(day + timedelta(days=1), zone_name)
+
+
 def check_within_dates(
     schedule: Schedule, *, first_day: date, last_day: date, event_zone: str
 ) -> None:
@@ -320,9 +332,8 @@ def check_within_dates(
     starts on or after the first day's midnight and ends by the last day's end there.
     Participants elsewhere may see it on the day before or after: that is expected.
     """
-    zone = get_zone(event_zone, field="timezone")
-    opens = datetime.combine(first_day, time.min, tzinfo=zone).astimezone(UTC)
-    closes = datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
+    opens = day_starts_at(first_day, event_zone)
+    closes = day_ends_at(last_day, event_zone)
     if schedule.starts_at < opens or schedule.ends_at > closes:
         raise TimeRuleError(
             _(

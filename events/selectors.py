@@ -175,16 +175,18 @@ def region_feed_sessions(*, region: Region) -> QuerySet[Session]:
     return Session.objects.filter(regions=region, event__status__in=FEED_EVENT_STATUSES)
 
 
-def feed_state(sessions: QuerySet[Session], *, now, grace) -> dict:
+def feed_state(sessions: QuerySet[Session], *, now, grace, extra: dict | None = None) -> dict:
     """One query: what a feed's ETag and Last-Modified are made of.
 
     ``count``, ``ids`` and ``sequences`` of the listed sessions, their latest ``updated_at``,
     the latest ``updated_at`` of their events, ``left_at``, the latest instant a cancelled
     session left the feed (its grace ended), and ``next_leave_at``, the next instant one
-    will; both None when there is none.
+    will; both None when there is none. ``extra``: more aggregates (name → expression) the
+    caller's feed depends on, computed in the same query.
     """
     listed = listed_in_feeds(now=now, grace=grace)
     state = sessions.aggregate(
+        **(extra or {}),
         count=Count("pk", filter=listed),
         ids=Sum("pk", filter=listed),
         sequences=Sum("sequence", filter=listed),

@@ -313,6 +313,7 @@ def update_session(
     session = Session.objects.select_for_update().select_related("event").get(pk=session.pk)
     event = session.event
     before = {field: getattr(session, field) for field in SEQUENCE_FIELDS}
+    capacity_before = session.capacity
     times_given = any(
         value is not None
         for value in (timezone, starts_at, local_start, fold, ends_at, duration_minutes)
@@ -369,6 +370,8 @@ def update_session(
     if changed:
         previous = {field: before[field] for field in changed}
         hooks.session_changed(session=session, changed=changed, previous=previous)
+    if session.capacity != capacity_before and not session.is_cancelled:
+        hooks.session_capacity_changed(session=session, previous=capacity_before)
     return session
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
 
 from events.models import Event, Session
+from events.selectors import feed_state
 
 from .enums import RegistrationStatus, SeatStatus
 from .models import ACTIVE_SEAT_STATUSES, Participant, Question, Registration, SessionRegistration
@@ -43,9 +45,10 @@ def participant_by_token(token: str) -> Participant | None:
 
 def sessions_for_participant(participant: Participant) -> QuerySet[Session]:
     """The sessions the participant holds a seat or a waitlist place in, across events, in
-    start order, each annotated with ``registration_status`` (confirmed/waitlisted) and
-    ``waitlist_position``. Sessions cancelled by organisers stay (their ``status`` says so)
-    so that calendars learn of the cancellation."""
+    start order, each annotated with ``registration_status`` (confirmed/waitlisted),
+    ``waitlist_position`` and ``place_updated_at`` (the place's last change). Sessions
+    cancelled by organisers stay (their ``status`` says so) so that calendars learn of the
+    cancellation."""
     return (
         Session.objects.filter(
             registrations__participant=participant,
@@ -54,10 +57,31 @@ def sessions_for_participant(participant: Participant) -> QuerySet[Session]:
         .annotate(
             registration_status=F("registrations__status"),
             waitlist_position=F("registrations__waitlist_position"),
+            place_updated_at=F("registrations__updated_at"),
         )
         .select_related("event", "event__section")
         .prefetch_related("regions")
         .order_by("starts_at", "id")
+    )
+
+
+def personal_feed_state(participant: Participant, *, now: datetime, grace: timedelta) -> dict:
+    """One query: what the participant's calendar feed depends on beyond the participant
+    row itself. :func:`events.selectors.feed_state` over their sessions (listed at ``now``
+    with the cancelled ones' ``grace``), plus ``latest_place`` (their places' last change:
+    a session added, dropped and taken again, a promotion) and ``waitlisted`` (which of
+    them they only wait for)."""
+    return feed_state(
+        Session.objects.filter(
+            registrations__participant=participant,
+            registrations__status__in=ACTIVE_SEAT_STATUSES,
+        ),
+        now=now,
+        grace=grace,
+        extra={
+            "latest_place": Max("registrations__updated_at"),
+            "waitlisted": Sum("pk", filter=Q(registrations__status=SeatStatus.WAITLISTED)),
+        },
     )
 
 

@@ -16,16 +16,17 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, F, Max, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 
-from events.enums import EventStatus
+from events.enums import EventStatus, SessionStatus
 from events.models import Event, Region, Session
 from events.regions import region_for_country
+from events.scheduling import day_starts_at
 
-from . import cleaning, hooks
+from . import cleaning, hooks, window
 from .enums import RegistrationSource, RegistrationStatus, SeatStatus
 from .errors import RegistrationsError
 from .models import ACTIVE_SEAT_STATUSES, Participant, Registration, SessionRegistration
@@ -73,6 +74,26 @@ def _check_event_open(event: Event, now: datetime) -> None:
         )
     if event.registration_closes_at and now >= event.registration_closes_at:
         raise RegistrationsError(_("Registration for this event has closed."))
+    if event.registration_closes_at is None and _is_over(event, now):
+        raise RegistrationsError(_("This event is over; it takes no more registrations."))
+
+
+def _is_over(event: Event, now: datetime) -> bool:
+    """Whether an event without an explicit closing time has stopped taking registrations.
+    Its sessions lie within its days, so before the first day starts none of them has
+    ended: most registrations come then and cost no query here."""
+    if now < day_starts_at(event.start_date, event.timezone):
+        return False
+    last_end = Session.objects.filter(event=event, status=SessionStatus.SCHEDULED).aggregate(
+        last=Max("ends_at")
+    )["last"]
+    closes_at = window.registration_closes_at(
+        closes_at=None,
+        last_session_ends_at=last_end,
+        end_date=event.end_date,
+        timezone=event.timezone,
+    )
+    return now >= closes_at
 
 
 def _sessions_asked(event: Event | None, session_ids: Iterable[Any]) -> list[Session]:

@@ -13,7 +13,9 @@ Rules kept here (RFC 5545, 5546, 7986):
   (RFC 5545 says the first, ical.js takes the second); zone ``UTC`` is always written in UTC;
 - cancelled sessions are listed as ``STATUS:CANCELLED`` during ``grace`` after they were
   cancelled (or after they ended, when no cancellation instant is known), then left out;
-- join links (CONFERENCE, URL, LOCATION, DESCRIPTION) and alarms only in personal documents.
+- join links (CONFERENCE, URL, LOCATION, DESCRIPTION) and alarms only in personal documents,
+  and there only for a seat the participant holds: a session they are waitlisted for is
+  ``STATUS:TENTATIVE`` with a line saying so, no link and no alarm.
 
 Each VEVENT is rendered once per distinct (entry, options) and reused from a bounded cache:
 a feed whose one session changed re-renders that session only.
@@ -88,6 +90,17 @@ def writes_in_utc(entry: CalendarEntry) -> bool:
     )
 
 
+def _holds_seat(entry: CalendarEntry, render: _Render) -> bool:
+    """Whether the document may carry the entry's join link and alarms."""
+    return render.personal and not entry.is_cancelled and not entry.waitlisted
+
+
+def _status(entry: CalendarEntry, render: _Render) -> str:
+    if entry.is_cancelled:
+        return "CANCELLED"
+    return "TENTATIVE" if render.personal and entry.waitlisted else "CONFIRMED"
+
+
 def _seconds(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(microsecond=0)
 
@@ -102,8 +115,12 @@ def _description(entry: CalendarEntry, render: _Render) -> str:
     if speakers:
         parts.append(_("Speakers: %(names)s") % {"names": ", ".join(speakers)})
     join_url = clean_uri(entry.join_url)
-    if render.personal and join_url and not entry.is_cancelled:
+    if _holds_seat(entry, render) and join_url:
         parts.append(_("Join online: %(url)s") % {"url": join_url})
+    if _status(entry, render) == "TENTATIVE":
+        parts.append(
+            _("You are on the waitlist for this session; the join link comes with your seat.")
+        )
     page_url = clean_uri(entry.page_url)
     if page_url:
         parts.append(_("Details: %(url)s") % {"url": page_url})
@@ -170,9 +187,9 @@ def _render_event(entry: CalendarEntry, render: _Render) -> bytes:
             event.add("description", Text(description))
         if entry.track:
             event.add("categories", [clean_line(entry.track).replace(",", " ")])
-        event.add("status", "CANCELLED" if entry.is_cancelled else "CONFIRMED")
+        event.add("status", _status(entry, render))
         event.add("transp", "TRANSPARENT" if entry.is_cancelled else "OPAQUE")
-        join_url = clean_uri(entry.join_url) if render.personal and not entry.is_cancelled else ""
+        join_url = clean_uri(entry.join_url) if _holds_seat(entry, render) else ""
         page_url = clean_uri(entry.page_url)
         if join_url:
             event.add("url", join_url)
@@ -202,8 +219,11 @@ def _render_event(entry: CalendarEntry, render: _Render) -> bytes:
             if attendee.language:
                 parameters["LANGUAGE"] = clean_parameter(attendee.language)
             event.add("attendee", f"mailto:{attendee.email}", parameters=parameters)
-        if render.personal and not entry.is_cancelled:
-            for minutes in render.reminders:
+        if _holds_seat(entry, render):
+            reminders = render.reminders
+            if entry.reminders is not None:
+                reminders = tuple(sorted(set(entry.reminders), reverse=True))
+            for minutes in reminders:
                 alarm = icalendar.Alarm()
                 alarm.add("action", "DISPLAY")
                 alarm.add("trigger", -timedelta(minutes=minutes))
@@ -278,7 +298,10 @@ def build_personal_feed(
     refresh: timedelta = DEFAULT_REFRESH,
     grace: timedelta = DEFAULT_GRACE,
 ) -> bytes:
-    """A participant's own feed: their sessions with join links and their reminders."""
+    """A participant's own feed: their sessions with join links and their reminders, the
+    fixed texts in the participant's language. ``reminders`` apply to every entry that
+    has none of its own (``CalendarEntry.reminders``); an entry the participant is only
+    waitlisted for (``CalendarEntry.waitlisted``) is TENTATIVE, without link or alarm."""
     options = FeedOptions(
         name=name,
         refresh=refresh,

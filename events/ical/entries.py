@@ -34,6 +34,11 @@ class CalendarEntry:
     join_url: str = ""
     page_url: str = ""
     event_title: str = ""
+    # A personal feed's view of the session: the participant only waits for a seat
+    # (written TENTATIVE, without join link or alarms), and their own reminders (minutes
+    # before the start; None: the feed's). Public feeds ignore both.
+    waitlisted: bool = False
+    reminders: tuple[int, ...] | None = None
 
     @property
     def is_cancelled(self) -> bool:

@@ -270,6 +270,72 @@ def test_personal_feed_has_conference_link_and_alarms():
     ]
 
 
+def _vevent_summaries(data: bytes) -> list[list[str]]:
+    """Each VEVENT's lines, without its times and stamps (the same for every entry here)."""
+    unfolded = data.decode().replace("\r\n ", "")
+    blocks = [block.split("END:VEVENT", 1)[0] for block in unfolded.split("BEGIN:VEVENT\r\n")[1:]]
+    skipped = ("DTSTART", "DTEND", "DTSTAMP", "LAST-MODIFIED", "UID", "SEQUENCE")
+    return [
+        [line for line in block.split("\r\n") if line and not line.startswith(skipped)]
+        for block in blocks
+    ]
+
+
+def test_personal_feed_waitlisted_entries_and_entry_reminders():
+    start = datetime(2026, 4, 28, 9, tzinfo=UTC)
+    link = {"join_url": "https://meet.example.org/j/1", "track": ""}
+    seat = entry(1, "Europe/Amsterdam", start, title="Seat", reminders=(30, 10, 30), **link)
+    waiting = entry(2, "Europe/Amsterdam", start, title="Waiting", waitlisted=True, **link)
+    feed_default = entry(3, "Europe/Amsterdam", start, title="Default", **link)
+    personal = build_personal_feed(
+        [seat, waiting, feed_default],
+        participant=Participant(email="a@example.org"),
+        name="Mine",
+        reminders=[60],
+        now=NOW,
+    )
+    public = build_feed([waiting], options=FeedOptions(name="Public"), now=NOW)
+    conference = (
+        "CONFERENCE;FEATURE=AUDIO,VIDEO;LABEL=Join online;VALUE=URI:https://meet.example.org/j/1"
+    )
+
+    def seated(title: str, triggers: list[str]) -> list[str]:
+        alarms = []
+        for trigger in triggers:
+            alarms += [
+                "BEGIN:VALARM",
+                "ACTION:DISPLAY",
+                f"DESCRIPTION:{title}",
+                f"TRIGGER:{trigger}",
+                "END:VALARM",
+            ]
+        return [
+            f"SUMMARY:{title}",
+            conference,
+            "DESCRIPTION:Join online: https://meet.example.org/j/1",
+            "LOCATION:https://meet.example.org/j/1",
+            "STATUS:CONFIRMED",
+            "TRANSP:OPAQUE",
+            "URL:https://meet.example.org/j/1",
+            *alarms,
+        ]
+
+    assert (_vevent_summaries(personal), _vevent_summaries(public)) == (
+        [
+            seated("Seat", ["-PT30M", "-PT10M"]),
+            [
+                "SUMMARY:Waiting",
+                "DESCRIPTION:You are on the waitlist for this session\\; the join link comes "
+                "with your seat.",
+                "STATUS:TENTATIVE",
+                "TRANSP:OPAQUE",
+            ],
+            seated("Default", ["-PT1H"]),
+        ],
+        [["SUMMARY:Waiting", "STATUS:CONFIRMED", "TRANSP:OPAQUE"]],
+    )
+
+
 def test_request_and_cancel_for_one_participant():
     session = entry(7, "Africa/Nairobi", datetime(2026, 4, 29, 6, tzinfo=UTC), sequence=3)
     participant = Participant(

@@ -215,7 +215,7 @@ def test_coverage_query_count_does_not_grow_with_sessions(api, event):
         )
     with CaptureQueriesContext(connection) as many:
         response = api.get(f"/api/events/{event.slug}/coverage/")
-    assert (response.status_code, len(few), len(many)) == (200, 3, 3)
+    assert (response.status_code, len(few), len(many)) == (200, 4, 4)
 
 
 def test_coverage_of_a_draft_is_hidden_from_the_public(api, section):
@@ -356,3 +356,58 @@ def test_admin_action_proposes_and_creates_editions(client, organiser, event):
     assert [str(message) for message in response.context["messages"]] == [
         "Working group: created 1 edition (2026-04-28 09:30 UTC)."
     ]
+
+
+def test_planner_weighs_regions_by_the_event_registrants(api, section):
+    from registrations import services as registrations
+
+    event = services.create_event(
+        section=section,
+        slug="tokyo-heavy",
+        title="Tokyo heavy",
+        timezone="UTC",
+        start_date=datetime(2027, 4, 27).date(),
+        end_date=datetime(2027, 4, 29).date(),
+        registration_closes_at=datetime(2100, 1, 1, tzinfo=UTC),
+    )
+    services.publish_event(event=event)
+    query = {
+        "event": "tokyo-heavy",
+        "regions": "north-america,asia-oceania",
+        "date": "2027-04-28",
+        "duration": 60,
+        "limit": 3,
+    }
+
+    def ranking() -> tuple[bool, list[tuple[str, float]]]:
+        body = api.get("/api/planner/", query).json()
+        return body["single_slot"], [(slot["starts_at"], slot["score"]) for slot in body["slots"]]
+
+    # Nobody registered: Asia-Oceania is its representative zones, Kolkata to Sydney.
+    before = ranking()
+    for name in ("aiko", "daichi", "emi"):
+        registrations.register_participant(
+            event=event,
+            email=f"{name}@example.org",
+            name=name,
+            country="JP",
+            timezone="Asia/Tokyo",
+        )
+    assert (before, ranking()) == (
+        (
+            False,
+            [
+                ("2027-04-28T00:00:00Z", 0.875),
+                ("2027-04-28T23:00:00Z", 0.75),
+                ("2027-04-28T00:45:00Z", 0.75),
+            ],
+        ),
+        (
+            True,
+            [
+                ("2027-04-28T00:00:00Z", 1.0),
+                ("2027-04-28T23:00:00Z", 1.0),
+                ("2027-04-28T00:15:00Z", 0.875),
+            ],
+        ),
+    )

@@ -307,3 +307,29 @@ def test_comfort_follows_the_offset_of_that_date(zone, day):
     assert not scheduling.is_comfortable(
         start - timedelta(hours=3), start - timedelta(hours=2), zone
     )
+
+
+@pytest.mark.parametrize(
+    ("day", "zone", "bounds"),
+    [
+        (
+            date(2026, 4, 28),
+            "Europe/Amsterdam",
+            (datetime(2026, 4, 27, 22, tzinfo=UTC), datetime(2026, 4, 28, 22, tzinfo=UTC)),
+        ),
+        # New York falls back on 1 November 2026: that day lasts 25 hours.
+        (
+            date(2026, 11, 1),
+            "America/New_York",
+            (datetime(2026, 11, 1, 4, tzinfo=UTC), datetime(2026, 11, 2, 5, tzinfo=UTC)),
+        ),
+        # Santiago springs forward at midnight: 6 September 2026 starts at 01:00 local.
+        (
+            date(2026, 9, 6),
+            "America/Santiago",
+            (datetime(2026, 9, 6, 4, tzinfo=UTC), datetime(2026, 9, 7, 3, tzinfo=UTC)),
+        ),
+    ],
+)
+def test_day_starts_and_ends_in_its_zone(day, zone, bounds):
+    assert (scheduling.day_starts_at(day, zone), scheduling.day_ends_at(day, zone)) == bounds

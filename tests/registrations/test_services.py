@@ -94,14 +94,53 @@ def test_cancelled_registration_comes_back_on_register_again(make_session, regis
     assert Registration.objects.get(participant=first.participant).status == "registered"
 
 
-def test_raising_capacity_then_fill_free_seats_promotes(make_session, register):
+def test_raising_capacity_promotes_from_the_waitlist(make_session, register):
     session = make_session(capacity=1)
-    for name in ("a", "b", "c"):
+    for name in ("a", "b", "c", "d"):
         register(f"{name}@example.org", [session.pk])
     session = event_services.update_session(session=session, capacity=2)
-    promoted = services.fill_free_seats(session=session)
-    assert [place.participant.email for place in promoted] == ["b@example.org"]
-    assert places(session)[2] == ("c@example.org", "waitlisted", 1)
+    raised = places(session)
+    lowered = places(event_services.update_session(session=session, capacity=1))
+    unlimited = places(event_services.update_session(session=session, capacity=None))
+    assert (raised, lowered, unlimited, services.fill_free_seats(session=session)) == (
+        [
+            ("a@example.org", "confirmed", None),
+            ("b@example.org", "confirmed", None),
+            ("c@example.org", "waitlisted", 1),
+            ("d@example.org", "waitlisted", 2),
+        ],
+        raised,  # Lowering it takes no seat away.
+        [
+            ("a@example.org", "confirmed", None),
+            ("b@example.org", "confirmed", None),
+            ("c@example.org", "confirmed", None),
+            ("d@example.org", "confirmed", None),
+        ],
+        [],
+    )
+
+
+def test_raising_capacity_of_a_cancelled_session_promotes_nobody(make_session, register):
+    session = make_session(capacity=1)
+    for name in ("a", "b"):
+        register(f"{name}@example.org", [session.pk])
+    event_services.cancel_session(session=session)
+    event_services.update_session(session=session, capacity=5)
+    assert places(session) == [
+        ("a@example.org", "confirmed", None),
+        ("b@example.org", "waitlisted", 1),
+    ]
+
+
+def test_raising_capacity_through_the_api_promotes(organiser, make_session, register):
+    session = make_session(capacity=1)
+    register("a@example.org", [session.pk])
+    register("b@example.org", [session.pk])
+    response = organiser.patch(f"/api/sessions/{session.pk}/", {"capacity": 2}, format="json")
+    assert (response.status_code, places(session)) == (
+        200,
+        [("a@example.org", "confirmed", None), ("b@example.org", "confirmed", None)],
+    )
 
 
 def test_register_participant_refuses_outside_the_window(event, register):
