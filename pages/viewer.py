@@ -68,3 +68,9 @@ def zone_choices(language: str) -> tuple[tuple[str, str], ...]:
         (name, babel_dates.get_timezone_location(name, locale=locale))
         for name in sorted(scheduling.place_zone_names())
     )
+
+
+def site_url(request) -> str:
+    """``scheme://host`` the viewer reached us at (a host Django's ALLOWED_HOSTS accepted), so
+    the pages' absolute links work on whatever address serves them."""
+    return request.build_absolute_uri("/").rstrip("/")
