@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 
 from events import selectors as event_selectors
 from events.enums import EventStatus
-from events.models import Event, Session
+from events.models import Event, Region, Session
 from registrations import selectors as registration_selectors
 
 RECENT_EVENTS = 6
@@ -31,6 +31,10 @@ def recent_events(*, user, today: date, limit: int = RECENT_EVENTS) -> list[Even
         .filter(status=EventStatus.PUBLISHED, end_date__lt=today)
         .order_by("-end_date", "slug")[:limit]
     )
+
+
+def regions() -> list[Region]:
+    return list(Region.objects.order_by("position", "code"))
 
 
 def event_for_page(*, user, slug: str) -> Event | None:

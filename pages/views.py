@@ -76,6 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "upcoming": listed(selectors.upcoming_events(user=request.user, today=today)),
             "recent": listed(selectors.recent_events(user=request.user, today=today)),
+            "regions": selectors.regions(),
         },
     )
 
