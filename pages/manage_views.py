@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -41,7 +41,9 @@ def _missing(request: HttpRequest) -> HttpResponse:
 
 def _back(participant: Participant, message: str, request: HttpRequest) -> HttpResponse:
     messages.success(request, message)
-    return private(redirect(reverse("pages:manage", args=[participant.token]), status=303))
+    response = HttpResponseRedirect(reverse("pages:manage", args=[participant.token]))
+    response.status_code = 303  # See Other: the page is fetched again with GET
+    return private(response)
 
 
 def _zone(request: HttpRequest, participant: Participant) -> str:
