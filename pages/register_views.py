@@ -21,7 +21,14 @@ from .participants import personal_links, place_views
 from .responses import private
 from .schedule import build_choice_groups
 from .throttle import throttled
-from .viewer import comfortable_window, resolve_viewer_zone, site_url, zone_choices
+from .viewer import (
+    comfortable_window,
+    follow_zone_data,
+    remember_zone,
+    resolve_viewer_zone,
+    site_url,
+    zone_choices,
+)
 
 
 def _language() -> str:
@@ -66,10 +73,14 @@ def register_page(request: HttpRequest, slug: str) -> HttpResponse:
             "region": country_hint(country, language).region,
             "zone_choices": zone_choices(language),
             "country_hints": country_hints(language),
+            "follow_zone": follow_zone_data(viewer) if request.method == "GET" else None,
             "open": event.status == EventStatus.PUBLISHED,
             **comfortable_window(),
         }
-        return private(render(request, "pages/register.html", context, status=status))
+        response = render(request, "pages/register.html", context, status=status)
+        response["Cache-Control"] = "no-store"  # what was typed stays out of caches
+        remember_zone(response, viewer)
+        return response
 
     if request.method == "GET":
         remembered = viewer.zone if viewer.source != "default" else ""

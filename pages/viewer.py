@@ -81,3 +81,14 @@ def comfortable_window() -> dict[str, str]:
     """The configured comfortable hours as the templates print them ("08:00", "21:00")."""
     start, end = settings.COMFORTABLE_HOURS
     return {"comfortable_from": f"{start:02d}:00", "comfortable_until": f"{end:02d}:00"}
+
+
+def follow_zone_data(viewer: ViewerZone) -> dict:
+    """What the script needs to re-ask a form page in the browser's zone on a first visit."""
+    return {
+        "zone": viewer.zone,
+        "source": viewer.source,
+        "param": ZONE_PARAM,
+        "cookie": ZONE_COOKIE,
+        "maxAge": ZONE_COOKIE_MAX_AGE,
+    }

@@ -14,10 +14,8 @@ from events.ical import links
 from . import selectors
 from .schedule import alternative, build_schedule, view_session
 from .viewer import (
-    ZONE_COOKIE,
-    ZONE_COOKIE_MAX_AGE,
-    ZONE_PARAM,
     ViewerZone,
+    follow_zone_data,
     remember_zone,
     resolve_viewer_zone,
     site_url,
@@ -37,13 +35,7 @@ def _zone_context(viewer: ViewerZone, language: str) -> dict:
         "viewer_city": display.zone_city(viewer.zone, language),
         "viewer_zone_name": display.zone_long_name(viewer.zone, language, timezone.now()),
         "zone_choices": zone_choices(language),
-        "zone_data": {
-            "zone": viewer.zone,
-            "source": viewer.source,
-            "param": ZONE_PARAM,
-            "cookie": ZONE_COOKIE,
-            "maxAge": ZONE_COOKIE_MAX_AGE,
-        },
+        "zone_data": follow_zone_data(viewer),
         "comfortable_from": f"{start:02d}:00",
         "comfortable_until": f"{end:02d}:00",
     }

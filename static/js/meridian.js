@@ -128,6 +128,18 @@
     }
   }
 
+  // A form page (registration, digest) speaks in the viewer's zone like the schedule: on a
+  // first visit it asks the server again with the browser's zone, which the form then offers.
+  function followBrowserZone(data) {
+    var url = new URL(window.location.href);
+    if (data.source !== "default" || url.searchParams.has(data.param)) return;
+    var zone = storedZone(data.cookie) || detectZone();
+    if (!zone || zone === data.zone) return;
+    rememberZone(data.cookie, zone, data.maxAge);
+    url.searchParams.set(data.param, zone);
+    window.location.replace(url.toString());
+  }
+
   // Registration: choosing a country suggests its zone (unless the person typed one) and
   // shows its region, from the server's map (pytz's country data through registrations'
   // own suggestion rule). Without script the "Suggest" button does the same by a round trip.
@@ -188,6 +200,8 @@
   document.addEventListener("DOMContentLoaded", function () {
     var data = readJSON("zone-data");
     if (data && document.getElementById("zone-form")) setUpZone(data);
+    var follow = readJSON("follow-zone");
+    if (follow) followBrowserZone(follow);
     var hints = readJSON("country-hints");
     if (hints) setUpCountryHints(hints);
     setUpCopyButtons();
