@@ -7,6 +7,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import get_language, ngettext
+from django.views.decorators.http import require_http_methods
 
 from events import display
 from events.enums import EventStatus
@@ -43,9 +44,10 @@ def _throttled_message(wait: int) -> str:
     ) % {"seconds": wait}
 
 
+@require_http_methods(["GET", "POST"])
 def register_page(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_for_page(user=request.user, slug=slug)
-    if event is None or request.method not in ("GET", "POST"):
+    if event is None:
         raise Http404
     language = _language()
     viewer = resolve_viewer_zone(request, default=event.timezone)

@@ -79,7 +79,7 @@ class SessionView:
     ends_at: datetime
     start_time: str
     end_time: str
-    day: str  # the viewer's short local day of the start, "Tue 28 Apr"
+    start_when: str  # the viewer's short day and start time, "Tue 28 Apr, 14:00"
     times: display.TimePair
     comfortable: bool
     cancelled: bool
@@ -115,7 +115,7 @@ def view_session(
         ends_at=session.ends_at,
         start_time=display.format_time(session.starts_at, viewer_zone, language),
         end_time=display.format_time(session.ends_at, viewer_zone, language),
-        day=display.format_short_day(session.starts_at, viewer_zone, language),
+        start_when=display.format_datetime(session.starts_at, viewer_zone, language),
         times=display.time_pair(
             session.starts_at, own_zone=session.timezone, viewer_zone=viewer_zone, language=language
         ),

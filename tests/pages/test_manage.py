@@ -55,6 +55,11 @@ def test_manage_page_shows_places_with_status_privately(client, ana):
     ]
     assert texts(html, "manage-link") == [f"http://testserver/registrations/{ana.token}/"]
     assert f'href="/api/registrations/{ana.token}/export/"' in html
+    export = client.get(f"/api/registrations/{ana.token}/export/")
+    assert (export["Content-Disposition"], export.json()["participant"]["name"]) == (
+        'attachment; filename="meridian-my-data.json"',
+        "Ana",
+    )
 
 
 def test_manage_page_with_a_wrong_token_is_a_private_404(client, ana):

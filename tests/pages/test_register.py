@@ -231,3 +231,9 @@ def test_register_shows_hostile_names_as_text(client, offer):
 
 def test_register_page_of_a_draft_or_unknown_event_is_404(client, section):
     assert client.get("/events/nope/register/").status_code == 404
+
+
+def test_register_page_in_arabic_is_right_to_left(client, offer):
+    html = client.get(URL + "?tz=Asia/Tokyo", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert texts(html, "choice-when")[0] == "الثلاثاء، 28 أبريل، 12:00 م–1:00 م"
