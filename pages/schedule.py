@@ -79,6 +79,7 @@ class SessionView:
     ends_at: datetime
     start_time: str
     end_time: str
+    start_when: str  # the viewer's short day and start time, "Tue 28 Apr, 14:00"
     times: display.TimePair
     comfortable: bool
     cancelled: bool
@@ -114,6 +115,7 @@ def view_session(
         ends_at=session.ends_at,
         start_time=display.format_time(session.starts_at, viewer_zone, language),
         end_time=display.format_time(session.ends_at, viewer_zone, language),
+        start_when=display.format_datetime(session.starts_at, viewer_zone, language),
         times=display.time_pair(
             session.starts_at, own_zone=session.timezone, viewer_zone=viewer_zone, language=language
         ),
@@ -202,3 +204,54 @@ def alternative(
         time=view.start_time,
         day=display.format_short_day(view.starts_at, viewer_zone, language) if other_day else "",
     )
+
+
+@dataclass(frozen=True)
+class ChoiceGroup:
+    """One session and its editions, as a registration form offers them: pick one at most."""
+
+    root_id: int
+    title: str
+    options: list[SessionView]
+
+
+def build_choice_groups(
+    sessions: Iterable[SessionLike],
+    *,
+    viewer_zone: str,
+    language: str,
+    hours: tuple[int, int] = scheduling.DEFAULT_COMFORTABLE_HOURS,
+    taken: Mapping[int, int] | None = None,
+    exclude_roots: Iterable[int] = (),
+) -> list[ChoiceGroup]:
+    """The scheduled sessions grouped by edition root, groups in start order; each group is
+    named after its root when the root is among them (else its first edition). Groups whose
+    root is in ``exclude_roots`` (already held) and groups with nothing scheduled are left out.
+    Raises TimeRuleError for a bad zone."""
+    scheduling.get_zone(viewer_zone, field="tz")
+    taken = taken or {}
+    skipped = set(exclude_roots)
+    groups: list[ChoiceGroup] = []
+    for group in group_editions(sessions):
+        root_id = group[0].edition_root_id
+        scheduled = [session for session in group if session.status == SCHEDULED]
+        if root_id in skipped or not scheduled:
+            continue
+        root = next((session for session in group if session.id == root_id), group[0])
+        groups.append(
+            ChoiceGroup(
+                root_id=root_id,
+                title=root.title,
+                options=[
+                    view_session(
+                        session,
+                        viewer_zone=viewer_zone,
+                        language=language,
+                        hours=hours,
+                        taken=taken,
+                    )
+                    for session in scheduled
+                ],
+            )
+        )
+    return groups

@@ -9,7 +9,8 @@ from django.db.models import Q, QuerySet
 
 from events import selectors as event_selectors
 from events.enums import EventStatus
-from events.models import Event, Session
+from events.models import Event, Region, Session
+from registrations import selectors as registration_selectors
 
 RECENT_EVENTS = 6
 
@@ -30,6 +31,10 @@ def recent_events(*, user, today: date, limit: int = RECENT_EVENTS) -> list[Even
         .filter(status=EventStatus.PUBLISHED, end_date__lt=today)
         .order_by("-end_date", "slug")[:limit]
     )
+
+
+def regions() -> list[Region]:
+    return list(Region.objects.order_by("position", "code"))
 
 
 def event_for_page(*, user, slug: str) -> Event | None:
@@ -55,10 +60,7 @@ def editions_of(*, session: Session) -> list[Session]:
     )
 
 
-def seats_taken(*, session_ids: Iterable[int]) -> dict[int, int]:
-    """How many seats each session has given away: the one place the pages ask.
-
-    No session has registrations yet (the registrations app is not merged), so every count is
-    0; when it merges, this body becomes its count of confirmed seats per session.
-    """
-    return dict.fromkeys(session_ids, 0)
+def seats_taken(*, sessions: Iterable[Session]) -> dict[int, int]:
+    """Confirmed seats per session, from the registrations' own count (one query)."""
+    counts = registration_selectors.session_seat_counts(list(sessions))
+    return {session_id: count.confirmed for session_id, count in counts.items()}

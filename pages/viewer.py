@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from babel import dates as babel_dates
+from django.conf import settings
 
 from events import display, scheduling
 
@@ -68,3 +69,26 @@ def zone_choices(language: str) -> tuple[tuple[str, str], ...]:
         (name, babel_dates.get_timezone_location(name, locale=locale))
         for name in sorted(scheduling.place_zone_names())
     )
+
+
+def site_url(request) -> str:
+    """``scheme://host`` the viewer reached us at (a host Django's ALLOWED_HOSTS accepted), so
+    the pages' absolute links work on whatever address serves them."""
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def comfortable_window() -> dict[str, str]:
+    """The configured comfortable hours as the templates print them ("08:00", "21:00")."""
+    start, end = settings.COMFORTABLE_HOURS
+    return {"comfortable_from": f"{start:02d}:00", "comfortable_until": f"{end:02d}:00"}
+
+
+def follow_zone_data(viewer: ViewerZone) -> dict:
+    """What the script needs to re-ask a form page in the browser's zone on a first visit."""
+    return {
+        "zone": viewer.zone,
+        "source": viewer.source,
+        "param": ZONE_PARAM,
+        "cookie": ZONE_COOKIE,
+        "maxAge": ZONE_COOKIE_MAX_AGE,
+    }

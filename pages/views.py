@@ -9,17 +9,16 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from events import display
+from events.ical import links
 
 from . import selectors
-from .calendar_links import event_feed_links
 from .schedule import alternative, build_schedule, view_session
 from .viewer import (
-    ZONE_COOKIE,
-    ZONE_COOKIE_MAX_AGE,
-    ZONE_PARAM,
     ViewerZone,
+    follow_zone_data,
     remember_zone,
     resolve_viewer_zone,
+    site_url,
     zone_choices,
 )
 
@@ -36,13 +35,7 @@ def _zone_context(viewer: ViewerZone, language: str) -> dict:
         "viewer_city": display.zone_city(viewer.zone, language),
         "viewer_zone_name": display.zone_long_name(viewer.zone, language, timezone.now()),
         "zone_choices": zone_choices(language),
-        "zone_data": {
-            "zone": viewer.zone,
-            "source": viewer.source,
-            "param": ZONE_PARAM,
-            "cookie": ZONE_COOKIE,
-            "maxAge": ZONE_COOKIE_MAX_AGE,
-        },
+        "zone_data": follow_zone_data(viewer),
         "comfortable_from": f"{start:02d}:00",
         "comfortable_until": f"{end:02d}:00",
     }
@@ -75,6 +68,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "upcoming": listed(selectors.upcoming_events(user=request.user, today=today)),
             "recent": listed(selectors.recent_events(user=request.user, today=today)),
+            "regions": selectors.regions(),
         },
     )
 
@@ -91,13 +85,13 @@ def event_page(request: HttpRequest, slug: str) -> HttpResponse:
         viewer_zone=viewer.zone,
         language=language,
         hours=settings.COMFORTABLE_HOURS,
-        taken=selectors.seats_taken(session_ids=[session.pk for session in sessions]),
+        taken=selectors.seats_taken(sessions=sessions),
     )
     context = {
         "event": event,
         "dates": display.format_date_range(event.start_date, event.end_date, language),
         "days": days,
-        "feed": event_feed_links(event, base_url=request.build_absolute_uri("/")),
+        "feed": links.event_links(site_url=site_url(request), slug=event.slug, title=event.title),
         **_zone_context(viewer, language),
     }
     return _render_in_zone(request, "pages/event.html", context, viewer)
@@ -110,7 +104,7 @@ def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
     language = _language()
     viewer = resolve_viewer_zone(request, default=session.timezone)
     editions = selectors.editions_of(session=session)
-    taken = selectors.seats_taken(session_ids=[edition.pk for edition in editions])
+    taken = selectors.seats_taken(sessions=editions)
     views = {
         edition.pk: view_session(
             edition,

@@ -6,15 +6,27 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from events import display
+from events.ical import links
 
-from ..calendar_links import SessionCalendarLinks, session_calendar_links
+from ..viewer import site_url
 
 register = template.Library()
 
 
-@register.filter
-def calendar_links(session) -> SessionCalendarLinks:
-    return session_calendar_links(session)
+@register.simple_tag(takes_context=True)
+def session_calendar_links(context, session) -> dict[str, str]:
+    """The calendars app's links for one session (.ics, webcal, Google, Outlook)."""
+    site = site_url(context["request"])
+    return links.session_links(
+        site_url=site,
+        session_id=session.pk,
+        title=session.title,
+        starts_at=session.starts_at,
+        ends_at=session.ends_at,
+        timezone=session.timezone,
+        description=session.description,
+        page_url=site + reverse("pages:session", args=[session.pk]),
+    )
 
 
 @register.simple_tag
@@ -24,7 +36,7 @@ def also_at_links(entry, language: str) -> str:
     Each link is built with ``format_html`` (every value escaped); only the list separators
     come from CLDR, so the result is safe to insert into the translated sentence.
     """
-    links = [
+    items = [
         format_html(
             '<a href="{}"><time datetime="{}">{}</time></a>',
             reverse("pages:session", args=[item.session_id]),
@@ -33,4 +45,4 @@ def also_at_links(entry, language: str) -> str:
         )
         for item in entry.alternatives
     ]
-    return mark_safe(display.format_list(links, language))  # noqa: S308 - parts escaped above
+    return mark_safe(display.format_list(items, language))  # noqa: S308 - parts escaped above

@@ -5,6 +5,7 @@
  *   server reads) and in localStorage; the zone form changes it. Times are re-rendered by
  *   fetching the same page for the new zone and swapping the parts marked data-zone-swap, so
  *   every date, time and zone name keeps the server's (Babel's) localization.
+ * - Registration: the country suggests the zone and shows the region; copy buttons for links.
  * Without JavaScript the server renders from ?tz= or the cookie, and the form still works.
  */
 (function () {
@@ -127,8 +128,83 @@
     }
   }
 
+  // A form page (registration, digest) speaks in the viewer's zone like the schedule: on a
+  // first visit it asks the server again with the browser's zone, which the form then offers.
+  function followBrowserZone(data) {
+    var url = new URL(window.location.href);
+    if (data.source !== "default" || url.searchParams.has(data.param)) return;
+    var zone = storedZone(data.cookie) || detectZone();
+    if (!zone || zone === data.zone) return;
+    rememberZone(data.cookie, zone, data.maxAge);
+    url.searchParams.set(data.param, zone);
+    window.location.replace(url.toString());
+  }
+
+  // Registration: choosing a country suggests its zone (unless the person typed one) and
+  // shows its region, from the server's map (pytz's country data through registrations'
+  // own suggestion rule). Without script the "Suggest" button does the same by a round trip.
+  function setUpCountryHints(hints) {
+    var country = document.getElementById("id_country");
+    var zone = document.getElementById("id_timezone");
+    var hint = document.getElementById("region-hint");
+    var regionName = document.getElementById("region-name");
+    if (!country || !zone) return;
+    document.querySelectorAll(".no-script-only").forEach(function (element) {
+      element.hidden = true;
+    });
+    var suggested = zone.value;
+    country.addEventListener("change", function () {
+      var found = hints[country.value];
+      if (found && found.zone && (!zone.value || zone.value === suggested)) {
+        zone.value = found.zone;
+        suggested = found.zone;
+      }
+      if (hint && regionName) {
+        regionName.textContent = found ? found.region : "";
+        hint.hidden = !(found && found.region);
+      }
+    });
+  }
+
+  // Copy buttons: <button data-copy="input-id"> copies that input's value.
+  function setUpCopyButtons() {
+    document.querySelectorAll("[data-copy]").forEach(function (button) {
+      var input = document.getElementById(button.getAttribute("data-copy"));
+      var status = button.parentNode.querySelector(".copy-status");
+      if (!input) return;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        function done() {
+          if (status) status.textContent = status.getAttribute("data-copied") || "";
+        }
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(input.value).then(done, function () {
+            input.select();
+          });
+        } else {
+          input.select();
+          if (document.execCommand && document.execCommand("copy")) done();
+        }
+      });
+    });
+  }
+
+  // The server marks the first field at fault with autofocus; a page whose error is not tied
+  // to a field (manage actions) focuses the message so that it is read first.
+  function focusFirstError() {
+    if (document.querySelector("[autofocus]")) return;
+    var message = document.getElementById("page-error");
+    if (message) message.focus();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var data = readJSON("zone-data");
     if (data && document.getElementById("zone-form")) setUpZone(data);
+    var follow = readJSON("follow-zone");
+    if (follow) followBrowserZone(follow);
+    var hints = readJSON("country-hints");
+    if (hints) setUpCountryHints(hints);
+    setUpCopyButtons();
+    focusFirstError();
   });
 })();

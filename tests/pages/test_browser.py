@@ -7,6 +7,7 @@ go to ``screenshots/`` at the project root (git-ignored).
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -198,3 +199,86 @@ def test_browser_shows_a_hostile_title_as_text(browser, live_server):
         )
     context.close()
     assert (shown, dialogs) == ([(HOSTILE, True)] * 3, [])
+
+
+def test_browser_registers_then_manages_drops_and_cancels(browser, live_server):
+    event, session = make_event()
+    panel = services.create_session(
+        event=event,
+        title="Panel",
+        starts_at=datetime(2026, 4, 29, 12, 0, tzinfo=UTC),
+        duration_minutes=60,
+        timezone="Europe/Berlin",
+    )
+    SCREENSHOTS.mkdir(exist_ok=True)
+    context = browser.new_context(timezone_id="Asia/Tokyo", locale="fr-FR")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/events/midterm/register/")
+    page.wait_for_url(re.compile(r"[?&]tz=Asia%2FTokyo"))  # the browser's zone, asked again
+    page.screenshot(path=SCREENSHOTS / "register-fr.png", full_page=True)
+    page.select_option("#language-select", "en")
+    with page.expect_navigation():
+        page.click(".language-form button")
+    page.fill("#id_name", "Ana Souza")
+    page.fill("#id_email", "ana@example.org")
+    detected = page.input_value("#id_timezone")
+    page.select_option("#id_country", "US")
+    suggested = [(page.input_value("#id_timezone"), page.inner_text("#region-hint"))]
+    page.select_option("#id_country", "JP")
+    suggested.append((page.input_value("#id_timezone"), page.inner_text("#region-hint")))
+    page.check(f'input[name="session-{session.pk}"][value="{session.pk}"]')
+    page.check(f'input[name="session-{panel.pk}"][value="{panel.pk}"]')
+    page.check("#id_consent")
+    with page.expect_navigation():
+        page.click("#register-form button[type=submit]:not([name])")
+    confirmed = page.locator(".place").all_inner_texts()
+    page.click(".manage-link")
+    page.wait_for_selector(".manage")
+    page.click(f'button[name="drop"][value="{session.pk}"]')
+    page.wait_for_selector(".notice-success")
+    after_drop = (page.inner_text(".notice-success"), page.locator(".place").all_text_contents())
+    page.click('form[action$="/cancel/"] button:not([name])')
+    page.wait_for_selector(".notice-success")
+    after_cancel = page.inner_text(".notice-success")
+    context.close()
+    assert detected == "Asia/Tokyo"
+    assert suggested == [
+        ("America/New_York", "Region: North America"),
+        ("Asia/Tokyo", "Region: Asia and Oceania"),
+    ]
+    assert [" ".join(text.split()) for text in confirmed] == [
+        "Tue 28 Apr, 21:00–22:30 Working group Confirmed",
+        "Wed 29 Apr, 21:00–22:00 Panel Confirmed",
+    ]
+    assert (after_drop[0], [" ".join(t.split()) for t in after_drop[1]]) == (
+        "You gave up your place in “Working group”.",
+        ["Wed 29 Apr, 21:00–22:00 Panel Confirmed Drop: Panel"],
+    )
+    assert after_cancel == "Your registration for “Midterm meeting” is cancelled."
+    assert (SCREENSHOTS / "register-fr.png").exists()
+
+
+def test_browser_registration_error_is_shown_in_place_and_focused(browser, live_server):
+    make_event()
+    context = browser.new_context(timezone_id="Europe/Berlin", locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/events/midterm/register/")
+    page.fill("#id_name", "Ana")
+    page.fill("#id_email", "ana@example.org")
+    page.fill("#id_timezone", "Moon/Base")
+    page.check("#id_consent")
+    with page.expect_navigation():
+        page.click("#register-form button[type=submit]:not([name])")
+    shown = (
+        page.inner_text("#id_timezone_error"),
+        page.get_attribute("#id_timezone", "aria-invalid"),
+        page.evaluate("document.activeElement.id"),
+        page.input_value("#id_name"),
+    )
+    context.close()
+    assert shown == (
+        "“Moon/Base” is not a known time zone. Use an IANA name such as Africa/Nairobi.",
+        "true",
+        "id_timezone",
+        "Ana",
+    )

@@ -5,9 +5,13 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
 from events import services
-from pages import selectors
+from events.ical import links
+from registrations.services import register_participant
 
 from .html import texts
 
@@ -109,27 +113,65 @@ def test_event_page_refuses_a_bad_zone_in_place(client, schedule):
     assert texts(html, "session-time") == ["14:00–15:30", "15:30–17:00"]
 
 
-def test_event_page_shows_the_waitlist_when_seats_are_gone(client, schedule, monkeypatch):
+def test_event_page_counts_seats_from_registrations(client, schedule):
     _event, _root, panel = schedule
-    monkeypatch.setattr(
-        selectors, "seats_taken", lambda *, session_ids: dict.fromkeys(session_ids, 10)
-    )
+    services.update_session(session=panel, capacity=2)
+    for number in range(2):
+        register_participant(
+            event=panel.event, email=f"p{number}@example.org", name="P", sessions=[panel.pk]
+        )
     html = client.get("/events/midterm/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert texts(html, "seats") == ["Full: new registrations join the waitlist"]
-    assert panel.capacity == 10
+
+
+def test_event_page_query_count_does_not_grow_with_sessions(client, schedule):
+    event, _root, panel = schedule
+    register_participant(event=event, email="p@example.org", name="P", sessions=[panel.pk])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/events/midterm/").status_code == 200
+        return len(captured.captured_queries)
+
+    before = queries()
+    for hour in (6, 7, 8, 9):
+        make_session(
+            event,
+            title=f"Extra {hour}",
+            capacity=5,
+            starts_at=datetime(2026, 4, 30, hour, 0, tzinfo=UTC),
+        )
+    assert queries() == before
 
 
 def test_event_page_links_calendars_and_the_feed(client, schedule):
     _event, root, panel = schedule
     html = client.get("/events/midterm/").content.decode()
-    assert f'href="/sessions/{root.pk + 1}.ics"' in html
+    session_links = links.session_links(
+        site_url="http://testserver",
+        session_id=panel.pk,
+        title=panel.title,
+        starts_at=panel.starts_at,
+        ends_at=panel.ends_at,
+        timezone=panel.timezone,
+        description=panel.description,
+        page_url=f"http://testserver/sessions/{panel.pk}/",
+    )
+    feed = links.event_links(site_url="http://testserver", slug="midterm", title="Midterm meeting")
+    assert f'href="http://testserver/sessions/{root.pk + 1}.ics"' in html
     assert (
         f'href="/sessions/{root.pk}/"><time datetime="2026-04-28T03:00:00+00:00">05:00</time>'
         in html
     )
-    assert f'href="/sessions/{panel.pk}.ics"' in html
-    assert 'href="webcal://testserver/events/midterm/calendar.ics"' in html
-    assert 'href="http://testserver/events/midterm/calendar.ics"' in html
+    assert [
+        f'href="{escape(session_links[kind])}"' in html for kind in ("ics", "google", "outlook")
+    ] == [True, True, True]
+    assert [f'href="{escape(feed[kind])}"' in html for kind in ("webcal", "ics", "google")] == [
+        True,
+        True,
+        True,
+    ]
+    assert feed["webcal"] == "webcal://testserver/events/midterm/calendar.ics"
 
 
 def test_event_page_shows_cancelled_sessions_as_cancelled(client, schedule):
@@ -137,7 +179,7 @@ def test_event_page_shows_cancelled_sessions_as_cancelled(client, schedule):
     services.cancel_session(session=panel)
     html = client.get("/events/midterm/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert texts(html, "badge-cancelled") == ["Cancelled"]
-    assert f'href="/sessions/{panel.pk}.ics"' not in html
+    assert f'href="http://testserver/sessions/{panel.pk}.ics"' not in html
 
 
 def test_event_page_hides_drafts_and_unknown_slugs(client, section):

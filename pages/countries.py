@@ -1,0 +1,63 @@
+"""Countries as a participant picks them: localized names, the suggested zone and the region.
+
+Pure (pytz's country data, Babel's territory names, ``events.regions``), no database. The zone
+suggestion is the registrations app's own rule (``suggest_timezone``), so the form suggests
+exactly what the service would pick for an empty zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pytz
+from django.utils import translation
+
+from events import display
+from events.regions import REGIONS_BY_CODE, region_for_country
+from registrations.cleaning import suggest_timezone
+
+
+@dataclass(frozen=True)
+class CountryHint:
+    zone: str  # the zone suggested for the country ("" when none fits)
+    region: str  # the region's name in the language ("" when the country has none)
+
+
+@lru_cache(maxsize=16)
+def country_choices(language: str) -> tuple[tuple[str, str], ...]:
+    """Every ISO 3166-1 country pytz knows, as (code, name in the language), by name."""
+    territories = display.babel_locale(language).territories
+    named = [(code, territories.get(code) or name) for code, name in pytz.country_names.items()]
+    return tuple(sorted(named, key=lambda item: (item[1].casefold(), item[0])))
+
+
+def region_name(country: str, language: str) -> str:
+    """The localized name of the region a country belongs to, or ""."""
+    code = region_for_country(country)
+    if code is None:
+        return ""
+    with translation.override(language):
+        return str(REGIONS_BY_CODE[code].name)
+
+
+def country_hint(country: str, language: str) -> CountryHint:
+    """What choosing ``country`` suggests: its zone and its region."""
+    code = (country or "").upper()
+    if code not in pytz.country_names:
+        return CountryHint(zone="", region="")
+    return CountryHint(zone=suggest_timezone(code), region=region_name(code, language))
+
+
+@lru_cache(maxsize=16)
+def _hints(language: str) -> tuple[tuple[str, str, str], ...]:
+    return tuple(
+        (code, hint.zone, hint.region)
+        for code in sorted(pytz.country_names)
+        for hint in [country_hint(code, language)]
+    )
+
+
+def country_hints(language: str) -> dict[str, dict[str, str]]:
+    """``{code: {"zone": …, "region": …}}`` for every country: the script's map (json_script)."""
+    return {code: {"zone": zone, "region": region} for code, zone, region in _hints(language)}

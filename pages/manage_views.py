@@ -1,0 +1,275 @@
+"""The manage page a participant reaches by their secret link, and its actions.
+
+Each action is one ``registrations.services`` call; a success redirects back (303) with a
+message, a refusal renders the page again with the message in place. A wrong or rotated token
+is a 404 page. Every answer is private (no-store, no referrer, noindex).
+
+The actions are exempt from Django's CSRF check, deliberately: the secret token in the URL is
+the credential (a forger would need it, and with it could use the API directly), and under
+``Referrer-Policy: no-referrer`` browsers send ``Origin: null`` with the page's own form posts,
+which the CSRF check would refuse.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from events import display
+from events.errors import DomainError
+from registrations import selectors as registration_selectors
+from registrations import services as registration_services
+from registrations.enums import RegistrationStatus
+from registrations.models import Participant
+
+from . import selectors
+from .forms import AddSessionsForm, PreferencesForm
+from .participants import personal_links, place_views
+from .responses import private
+from .schedule import build_choice_groups
+from .viewer import comfortable_window, resolve_viewer_zone, site_url, zone_choices
+
+
+def _language() -> str:
+    return get_language() or settings.LANGUAGE_CODE
+
+
+def _missing(request: HttpRequest) -> HttpResponse:
+    return private(render(request, "pages/manage_missing.html", status=404))
+
+
+def _back(participant: Participant, message: str, request: HttpRequest) -> HttpResponse:
+    messages.success(request, message)
+    response = HttpResponseRedirect(reverse("pages:manage", args=[participant.token]))
+    response.status_code = 303  # See Other: the page is fetched again with GET
+    return private(response)
+
+
+def _zone(request: HttpRequest, participant: Participant) -> str:
+    return participant.timezone or resolve_viewer_zone(request, default="UTC").zone
+
+
+def _groups_to_add(registration, zone: str, language: str):
+    """The event's sessions the participant holds nothing of yet, grouped by edition."""
+    held = {
+        place.session.edition_root_id
+        for place in registration.session_registrations.all()
+        if place.is_active
+    }
+    sessions = selectors.sessions_for_page(event=registration.event)
+    return build_choice_groups(
+        sessions,
+        viewer_zone=zone,
+        language=language,
+        hours=settings.COMFORTABLE_HOURS,
+        taken=selectors.seats_taken(sessions=sessions),
+        exclude_roots=held,
+    )
+
+
+def _page(
+    request: HttpRequest,
+    participant: Participant,
+    *,
+    status: int = 200,
+    preferences: PreferencesForm | None = None,
+    add_form: tuple[int, AddSessionsForm] | None = None,
+    error: str = "",
+) -> HttpResponse:
+    language = _language()
+    zone = _zone(request, participant)
+    registrations = []
+    for registration in registration_selectors.registrations_of_participant(participant):
+        active = registration.status == RegistrationStatus.REGISTERED
+        form = None
+        if active:
+            if add_form and add_form[0] == registration.event_id:
+                form = add_form[1]
+            else:
+                form = AddSessionsForm(groups=_groups_to_add(registration, zone, language))
+        registrations.append(
+            {
+                "registration": registration,
+                "event": registration.event,
+                "active": active,
+                "places": place_views(
+                    registration.session_registrations.all(), zone=zone, language=language
+                ),
+                "add_form": form,
+            }
+        )
+    preferences = preferences or PreferencesForm(
+        initial={
+            "timezone": participant.timezone,
+            "language": participant.language,
+            "reminders": participant.reminders,
+            "digest": participant.digest,
+        }
+    )
+    context = {
+        "participant": participant,
+        "token": participant.token,
+        "registrations": registrations,
+        "any_active": any(item["active"] for item in registrations),
+        "preferences": preferences,
+        "zone": zone,
+        "zone_city": display.zone_city(zone, language),
+        "zone_choices": zone_choices(language),
+        **comfortable_window(),
+        "links": personal_links(site=site_url(request), token=participant.token),
+        "error": error,
+    }
+    return private(render(request, "pages/manage.html", context, status=status))
+
+
+@require_GET
+def manage_page(request: HttpRequest, token: str) -> HttpResponse:
+    participant = registration_selectors.participant_by_token(token)
+    if participant is None:
+        return _missing(request)
+    return _page(request, participant)
+
+
+def _event_of(participant: Participant, slug: str):
+    """The participant's registration for the event with this slug, or None."""
+    for registration in registration_selectors.registrations_of_participant(participant):
+        if registration.event.slug == slug:
+            return registration
+    return None
+
+
+@csrf_exempt  # the token in the URL is the credential (see the module docstring)
+@require_POST
+def change_sessions(request: HttpRequest, token: str) -> HttpResponse:
+    """Drop one place (``drop=<session id>``) or add sessions of one event (``event=<slug>``)."""
+    participant = registration_selectors.participant_by_token(token)
+    if participant is None:
+        return _missing(request)
+    if "drop" in request.POST:
+        raw = request.POST["drop"]
+        if not raw.isdigit():
+            return _page(request, participant, status=400, error=_("Choose a session to drop."))
+        try:
+            place = registration_services.drop_session(participant=participant, session=int(raw))
+        except DomainError as refused:
+            return _page(request, participant, status=refused.status_code, error=refused.message)
+        return _back(
+            participant,
+            _("You gave up your place in “%(title)s”.") % {"title": place.session.title},
+            request,
+        )
+    registration = _event_of(participant, request.POST.get("event", ""))
+    if registration is None or registration.status != RegistrationStatus.REGISTERED:
+        return _page(
+            request, participant, status=400, error=_("You are not registered for this event.")
+        )
+    groups = _groups_to_add(registration, _zone(request, participant), _language())
+    form = AddSessionsForm(request.POST, groups=groups)
+    chosen = form.chosen_sessions() if form.is_valid() else []
+    if form.is_valid() and not chosen:
+        form.add_error(None, _("Choose at least one session to add."))
+    if form.errors:
+        form.mark_invalid()
+        return _page(request, participant, status=400, add_form=(registration.event_id, form))
+    try:
+        added = registration_services.add_sessions(participant=participant, sessions=chosen)
+    except DomainError as refused:
+        form.show_error(refused)
+        return _page(
+            request,
+            participant,
+            status=refused.status_code,
+            add_form=(registration.event_id, form),
+        )
+    waiting = [place for place in added if place.waitlist_position]
+    message = (
+        _("Added. Some of these sessions are full: you are on their waitlist.")
+        if waiting
+        else _("Added: your seats are confirmed.")
+    )
+    return _back(participant, message, request)
+
+
+@csrf_exempt  # the token in the URL is the credential (see the module docstring)
+@require_POST
+def change_preferences(request: HttpRequest, token: str) -> HttpResponse:
+    participant = registration_selectors.participant_by_token(token)
+    if participant is None:
+        return _missing(request)
+    form = PreferencesForm(request.POST)
+    if not form.is_valid():
+        form.mark_invalid()
+        return _page(request, participant, status=400, preferences=form)
+    try:
+        registration_services.update_participant_preferences(
+            participant=participant, **form.service_arguments()
+        )
+    except DomainError as refused:
+        form.show_error(refused)
+        return _page(request, participant, status=refused.status_code, preferences=form)
+    return _back(participant, _("Your preferences are saved."), request)
+
+
+@csrf_exempt  # the token in the URL is the credential (see the module docstring)
+@require_POST
+def rotate_links(request: HttpRequest, token: str) -> HttpResponse:
+    participant = registration_selectors.participant_by_token(token)
+    if participant is None:
+        return _missing(request)
+    registration_services.rotate_token(participant=participant)
+    return _back(
+        participant,
+        _(
+            "Your personal links have changed and the old ones no longer work. Bookmark this "
+            "page's new address and update the calendar subscription."
+        ),
+        request,
+    )
+
+
+@csrf_exempt  # the token in the URL is the credential (see the module docstring)
+@require_POST
+def cancel(request: HttpRequest, token: str) -> HttpResponse:
+    """Cancel one event's registration (``event=<slug>``) or every one (``all``)."""
+    participant = registration_selectors.participant_by_token(token)
+    if participant is None:
+        return _missing(request)
+    event = None
+    if "all" not in request.POST:
+        registration = _event_of(participant, request.POST.get("event", ""))
+        if registration is None:
+            return _page(
+                request, participant, status=400, error=_("You are not registered for this event.")
+            )
+        event = registration.event
+    try:
+        cancelled = registration_services.cancel_registration(participant=participant, event=event)
+    except DomainError as refused:
+        return _page(request, participant, status=refused.status_code, error=refused.message)
+    if event is not None:
+        message = _("Your registration for “%(event)s” is cancelled.") % {"event": event.title}
+    elif cancelled:
+        message = _("All your registrations are cancelled.")
+    else:
+        message = _("You had no active registration to cancel.")
+    return _back(participant, message, request)
+
+
+@csrf_exempt  # the token in the URL is the credential (see the module docstring)
+@require_http_methods(["GET", "POST"])
+def erase(request: HttpRequest, token: str) -> HttpResponse:
+    """GET: what erasing does, and the button; POST: erase (the token dies with it)."""
+    participant = registration_selectors.participant_by_token(token)
+    if participant is None:
+        return _missing(request)
+    if request.method == "GET":
+        return private(render(request, "pages/erase.html", {"token": participant.token}))
+    registration_services.erase_participant(participant=participant)
+    return private(render(request, "pages/erased.html"))

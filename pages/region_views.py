@@ -1,0 +1,62 @@
+"""A region's digest subscription form (double opt-in through ``notifications.services``)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import get_language, ngettext
+from django.views.decorators.http import require_http_methods
+
+from events.errors import DomainError
+from notifications import selectors as notification_selectors
+from notifications import services as notification_services
+
+from .forms import SubscribeForm
+from .throttle import throttled
+from .viewer import resolve_viewer_zone, zone_choices
+
+
+@require_http_methods(["GET", "POST"])
+def subscribe_page(request: HttpRequest, code: str) -> HttpResponse:
+    region = notification_selectors.region_by_code(code)
+    if region is None:
+        raise Http404
+    language = get_language() or settings.LANGUAGE_CODE
+
+    def page(form: SubscribeForm, *, status: int = 200, sent: bool = False) -> HttpResponse:
+        context = {
+            "region": region,
+            "form": form,
+            "sent": sent,
+            "zone_choices": zone_choices(language),
+        }
+        return render(request, "pages/subscribe.html", context, status=status)
+
+    if request.method == "GET":
+        viewer = resolve_viewer_zone(request, default=region.zones[0])
+        zone = viewer.zone if viewer.source != "default" else ""
+        return page(SubscribeForm(initial={"language": language, "timezone": zone}))
+    form = SubscribeForm(request.POST)
+    valid = form.is_valid()
+    wait = throttled(request, "subscriptions")
+    if wait:
+        form.add_error(
+            None,
+            ngettext(
+                "Too many requests from your network. Try again in %(seconds)d second.",
+                "Too many requests from your network. Try again in %(seconds)d seconds.",
+                wait,
+            )
+            % {"seconds": wait},
+        )
+        return page(form, status=429)
+    if not valid:
+        form.mark_invalid()
+        return page(form, status=400)
+    try:
+        notification_services.subscribe(region_code=region.code, **form.service_arguments())
+    except DomainError as refused:
+        form.show_error(refused)
+        return page(form, status=refused.status_code)
+    return page(form, sent=True)
