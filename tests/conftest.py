@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 import shutil
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.db import connection
 from rest_framework.test import APIClient
 
+# Registration stays open until then for the shared ``event`` fixture (its days are past).
+REGISTRATION_OPEN_UNTIL = datetime(2100, 1, 1, tzinfo=UTC)
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 REQUIRE_BROWSER = os.environ.get("REQUIRE_BROWSER") == "1"
 
@@ -85,6 +87,8 @@ def section(organiser):
 
 @pytest.fixture
 def event(section):
+    """The reference meeting's dates (28–30 April 2026, now past), taking registrations until
+    2100 so that tests can register; the registration window has tests of its own."""
     from events import services
 
     event = services.create_event(
@@ -95,5 +99,6 @@ def event(section):
         start_date=date(2026, 4, 28),
         end_date=date(2026, 4, 30),
         languages=["en", "fr"],
+        registration_closes_at=REGISTRATION_OPEN_UNTIL,
     )
     return services.publish_event(event=event)

@@ -16,7 +16,7 @@ from django.conf import settings
 
 from events import services
 from events.organisers import create_organiser
-from tests.conftest import CHROMIUM, REQUIRE_BROWSER
+from tests.conftest import CHROMIUM, REGISTRATION_OPEN_UNTIL, REQUIRE_BROWSER
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -67,6 +67,7 @@ def make_event(title: str = "Midterm meeting", session_title: str = "Working gro
         timezone="Europe/Amsterdam",
         start_date=date(2026, 4, 28),
         end_date=date(2026, 4, 30),
+        registration_closes_at=REGISTRATION_OPEN_UNTIL,
     )
     services.publish_event(event=event)
     session = services.create_session(

@@ -7,17 +7,6 @@ import pytest
 from events import services as event_services
 from registrations import services
 
-# Registration stays open until then for the shared ``event``: its days (April 2026) are
-# past, and without an explicit closing time registration closes when its last session
-# ends. The window itself is tested in test_window.py.
-REGISTRATION_OPEN_UNTIL = datetime(2100, 1, 1, tzinfo=UTC)
-
-
-@pytest.fixture
-def event(event):
-    """The shared event, taking registrations until REGISTRATION_OPEN_UNTIL."""
-    return event_services.update_event(event=event, registration_closes_at=REGISTRATION_OPEN_UNTIL)
-
 
 @pytest.fixture
 def make_session(event):

@@ -13,9 +13,8 @@ from events import services as event_services
 from events.models import Session
 from registrations import services
 from registrations.models import Participant
+from tests.conftest import REGISTRATION_OPEN_UNTIL
 from tests.events.ical_readers import READERS, expected_events
-
-from .conftest import REGISTRATION_OPEN_UNTIL
 
 pytestmark = pytest.mark.django_db
 
