@@ -294,8 +294,22 @@ def test_stack_region_subscription_confirmation_arrives_by_smtp(stack):
     link = re.search(r"https?://\S+/subscriptions/[\w-]+/confirm/", _text(message))
     assert link, _text(message)
     assert link[0].startswith(stack.environment["SITE_URL"] + "/")
-    status, page = stack.request("POST", urlparse(link[0]).path)
+    path = urlparse(link[0]).path
+    status, page = stack.request("POST", path)
     assert (status, "confirmed" in page) == (200, True)
+    token = path.split("/")[2]
+
+    def access_logged() -> list[dict]:
+        lines = (stack.workdir / "web.log").read_text().splitlines()
+        entries = [json.loads(line) for line in lines if line.startswith("{")]
+        return [entry for entry in entries if "/confirm/" in entry.get("request", "")]
+
+    [entry] = _wait_until(access_logged, timeout=10)
+    assert (entry["request"], entry["status"]) == (
+        "POST /subscriptions/[redacted]/confirm/ HTTP/1.1",
+        200,
+    )
+    assert token not in (stack.workdir / "web.log").read_text()
 
 
 def test_stack_registration_confirmation_arrives_by_smtp(stack):
