@@ -33,5 +33,5 @@ USER meridian
 ENV STATICFILES_BACKEND=whitenoise.storage.CompressedManifestStaticFilesStorage
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 \
-  CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status == 200 else 1)"
+  CMD ["python", "-m", "config.probe"]
 CMD ["gunicorn", "config.wsgi:application", "--config", "config/gunicorn.py"]

@@ -10,6 +10,7 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
 accesslog = "-"
+logger_class = "config.logging.RedactingGunicornLogger"
 errorlog = "-"
 access_log_format = (
     '{"remote": "%(h)s", "request": "%(r)s", "status": %(s)s, "bytes": %(b)s, '

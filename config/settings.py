@@ -167,6 +167,10 @@ SPECTACULAR_SETTINGS = {
         "SeatStatusEnum": "registrations.enums.SeatStatus",
     },
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.schema.conditional_fields_not_required",
+    ],
 }
 
 # Cache (throttling, shared state). Redis when configured, local memory otherwise.

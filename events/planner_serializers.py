@@ -8,6 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from . import planner, scheduling
+from .serializers import SupportedDateField
 
 
 class RegionCodesParam(serializers.CharField):
@@ -61,8 +62,8 @@ class PlannerQuerySerializer(serializers.Serializer):
     regions = RegionCodesParam(
         required=False, max_length=300, help_text=_("Region codes, comma-separated; all six.")
     )
-    date = serializers.DateField(help_text=_("The (first) day, in `tz`."))
-    date_to = serializers.DateField(required=False, help_text=_("The last day of a range."))
+    date = SupportedDateField(help_text=_("The (first) day, in `tz`."))
+    date_to = SupportedDateField(required=False, help_text=_("The last day of a range."))
     duration = serializers.IntegerField(
         required=False, default=60, min_value=1, max_value=planner.MAX_DURATION
     )
@@ -103,8 +104,8 @@ class EditionsQuerySerializer(serializers.Serializer):
         min_value=1, help_text=_("The session to repeat (any of its editions).")
     )
     regions = RegionCodesParam(required=False, max_length=300)
-    date = serializers.DateField(required=False)
-    date_to = serializers.DateField(required=False)
+    date = SupportedDateField(required=False)
+    date_to = SupportedDateField(required=False)
     hours = HoursParam(required=False, max_length=10)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,26 @@ from .ical import links as calendar_links
 from .models import Event, Region, Session
 
 LANGUAGE_CHOICES = [code for code, _name in settings.LANGUAGES]
+
+
+# Since 1973 every zone's offset is a whole number of minutes (Monrovia's −00:44:30 was the
+# last exception), so every local time has an ISO 8601 offset; 2199 keeps arithmetic far from
+# the end of the calendar.
+FIRST_SUPPORTED_DAY = date(1973, 1, 1)
+LAST_SUPPORTED_DAY = date(2199, 12, 31)
+
+
+class SupportedDateField(serializers.DateField):
+    """A calendar day between 1973-01-01 and 2199-12-31: outside, a 400 that says so."""
+
+    def to_internal_value(self, value) -> date:
+        day = super().to_internal_value(value)
+        if not FIRST_SUPPORTED_DAY <= day <= LAST_SUPPORTED_DAY:
+            raise serializers.ValidationError(
+                _("Give a day between %(first)s and %(last)s.")
+                % {"first": FIRST_SUPPORTED_DAY.isoformat(), "last": LAST_SUPPORTED_DAY.isoformat()}
+            )
+        return day
 
 
 class CalendarLinksSerializer(serializers.Serializer):
@@ -54,6 +74,8 @@ class EventSerializer(serializers.ModelSerializer):
         max_length=10,
     )
     timezone = serializers.CharField(max_length=64)
+    start_date = SupportedDateField()
+    end_date = SupportedDateField()
     sessions_url = serializers.SerializerMethodField()
     calendar_links = serializers.SerializerMethodField()
 

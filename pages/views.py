@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.views.decorators.http import require_safe
 
 from events import display
 from events.ical import links
@@ -49,6 +50,7 @@ def _render_in_zone(
     return response
 
 
+@require_safe  # read-only pages: a write method is a 405
 def home(request: HttpRequest) -> HttpResponse:
     language = _language()
     today = timezone.now().date()
@@ -73,6 +75,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe  # read-only pages: a write method is a 405
 def event_page(request: HttpRequest, slug: str) -> HttpResponse:
     event = selectors.event_for_page(user=request.user, slug=slug)
     if event is None:
@@ -97,6 +100,7 @@ def event_page(request: HttpRequest, slug: str) -> HttpResponse:
     return _render_in_zone(request, "pages/event.html", context, viewer)
 
 
+@require_safe  # read-only pages: a write method is a 405
 def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.session_for_page(user=request.user, session_id=session_id)
     if session is None:

@@ -74,7 +74,7 @@ class ParticipantChangeSerializer(serializers.Serializer):
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
-    region = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Participant
@@ -179,6 +179,16 @@ class SeatCountSerializer(serializers.Serializer):
     confirmed = serializers.IntegerField()
     waitlisted = serializers.IntegerField()
     available = serializers.IntegerField(allow_null=True)
+
+
+class OrganiserRegistrationPageSerializer(serializers.Serializer):
+    """One page of an event's registrations, with the seat counts of every session."""
+
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = OrganiserRegistrationSerializer(many=True)
+    sessions = SeatCountSerializer(many=True)
 
 
 class LinksSerializer(serializers.Serializer):

@@ -26,6 +26,7 @@ from .enums import RegistrationStatus, SeatStatus
 from .models import Participant, Question
 from .serializers import (
     LinksSerializer,
+    OrganiserRegistrationPageSerializer,
     OrganiserRegistrationSerializer,
     OwnOverviewSerializer,
     OwnRegistrationSerializer,
@@ -151,7 +152,10 @@ class EventRegistrations(APIView):
             OpenApiParameter("q", OpenApiTypes.STR),
             OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"]),
         ],
-        responses={200: OrganiserRegistrationSerializer(many=True)},
+        responses={
+            (200, "application/json"): OrganiserRegistrationPageSerializer,
+            (200, "text/csv"): OpenApiTypes.STR,
+        },
     )
     def get(self, request: Request, slug: str) -> HttpResponse:
         event = get_object_or_404(Event.objects.select_related("section"), slug=slug)

@@ -84,3 +84,56 @@ def test_log_lines_are_json_with_the_request_id():
         "request_id": "req-42",
         "message": "hello world",
     }
+
+
+@pytest.mark.pure
+def test_log_lines_never_carry_a_personal_links_token():
+    from config.logging import redact_secrets
+
+    assert [
+        redact_secrets("GET /api/registrations/AbC_d-12345678901234567890/ HTTP/1.1"),
+        redact_secrets("Not Found: /calendars/AbC_d-1234567890.ics"),
+        redact_secrets("POST /subscriptions/abc123/unsubscribe/"),
+        redact_secrets("GET /api/events/midterm/registrations/?format=csv"),
+    ] == [
+        "GET /api/registrations/[redacted]/ HTTP/1.1",
+        "Not Found: /calendars/[redacted].ics",
+        "POST /subscriptions/[redacted]/unsubscribe/",
+        "GET /api/events/midterm/registrations/?format=csv",
+    ]
+
+
+@pytest.mark.pure
+def test_gunicorn_access_log_is_json_without_tokens():
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from gunicorn.config import Config
+
+    from config import gunicorn as gunicorn_settings
+    from config.logging import RedactingGunicornLogger
+
+    config = Config()
+    config.set("access_log_format", gunicorn_settings.access_log_format)
+    logger = RedactingGunicornLogger(config)
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": '/api/registrations/secret-token-123456789/?x="y\\',
+        "PATH_INFO": "/api/registrations/secret-token-123456789/",
+        "QUERY_STRING": 'x="y"',
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+    }
+    response = SimpleNamespace(status="200 OK", sent=10, headers=[("X-Request-ID", "r-1")])
+    atoms = logger.atoms_wrapper_class(
+        logger.atoms(response, SimpleNamespace(headers=[]), environ, timedelta(seconds=0))
+    )
+    line = json.loads(gunicorn_settings.access_log_format % atoms)
+    assert line == {
+        "remote": "127.0.0.1",
+        "request": 'GET /api/registrations/[redacted]/?x="y\\ HTTP/1.1',
+        "status": 200,
+        "bytes": 10,
+        "ms": 0,
+        "request_id": "r-1",
+    }
