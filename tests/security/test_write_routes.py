@@ -36,6 +36,12 @@ PUBLIC = {
     ("api/subscriptions/<slug:token>/unsubscribe/", "POST"): "unsubscribe with the secret token",
     ("subscriptions/<slug:token>/confirm/", "POST"): "confirm link from the email",
     ("subscriptions/<slug:token>/unsubscribe/", "POST"): "RFC 8058 one-click unsubscribe",
+    ("events/<slug:slug>/register/", "POST"): "registration form (throttled like the API)",
+    ("regions/<slug:code>/subscribe/", "POST"): "digest subscription form (throttled)",
+    **{
+        (f"registrations/<str:token>/{action}/", "POST"): "manage page with the secret token"
+        for action in ("sessions", "preferences", "rotate", "cancel", "erase")
+    },
     **{
         ("i18n/setlang/", method): "Django's language switch: a cookie, no data"
         for method in WRITE_METHODS
