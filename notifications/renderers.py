@@ -16,7 +16,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from . import delivery, formatting, selectors
+from events import display
+
+from . import delivery, selectors
 from .digests import digest_window
 from .enums import MessageKind, SubscriptionState
 from .models import OutboxMessage
@@ -123,11 +125,11 @@ def render_region_digest(message: OutboxMessage, cache: dict) -> Rendered | Skip
             "title": session.title,
             "event_title": session.event.title,
             "event_url": f"{settings.SITE_URL}/events/{session.event.slug}/",
-            "times": formatting.session_times(
+            "times": display.session_times(
                 session.starts_at,
                 session.ends_at,
                 session_zone=session.timezone,
-                recipient_zone=message.timezone,
+                viewer_zone=message.timezone,
                 language=message.language,
             ),
         }
