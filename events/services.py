@@ -307,6 +307,7 @@ def update_session(
     session = Session.objects.select_for_update().select_related("event").get(pk=session.pk)
     event = session.event
     before = {field: getattr(session, field) for field in SEQUENCE_FIELDS}
+    had_recording = bool(session.recording_url)
     times_given = any(
         value is not None
         for value in (timezone, starts_at, local_start, fold, ends_at, duration_minutes)
@@ -365,6 +366,8 @@ def update_session(
     if changed:
         previous = {field: before[field] for field in changed}
         hooks.session_changed(session=session, changed=changed, previous=previous)
+    if session.recording_url and not had_recording:
+        hooks.session_recording_published(session=session)
     return session
 
 

@@ -1,9 +1,10 @@
 """Kind → renderer. A renderer builds one email from current data at send time, or says
 "skip" when the row is no longer true (the subscription ended, the session moved, …).
 
-Phase 2 adds kinds by registering more renderers (``@register(MessageKind.X)``); dispatch
-does not change. A renderer receives the claimed row (with ``subscription``, ``session``,
-``event`` joined) and a per-batch ``cache`` dict for data shared by rows of one batch.
+The participant kinds live in :mod:`notifications.participant_renderers` (registered when
+this module is imported); :func:`prepare` loads what a batch's rows share in a few queries.
+A renderer receives the claimed row (with ``subscription``, ``session``, ``event`` joined)
+and a per-batch ``cache`` dict for data shared by rows of one batch.
 """
 
 from __future__ import annotations
@@ -51,6 +52,13 @@ def register(kind: str) -> Callable[[Renderer], Renderer]:
         return renderer
 
     return decorate
+
+
+def prepare(messages: list[OutboxMessage], cache: dict[str, Any]) -> None:
+    """Load what the rows of one claimed batch share, before any of them is rendered."""
+    from .participant_renderers import prepare_participant_rows
+
+    prepare_participant_rows(messages, cache)
 
 
 def render(message: OutboxMessage, cache: dict[str, Any]) -> Rendered | Skip:
@@ -147,3 +155,7 @@ def render_region_digest(message: OutboxMessage, cache: dict) -> Rendered | Skip
         language=message.language,
     )
     return Rendered(subject=subject, text=text, html=html, headers=one_click_headers(url))
+
+
+# The participant kinds register themselves here (they need the helpers above).
+from . import participant_renderers  # noqa: E402, F401

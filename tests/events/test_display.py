@@ -146,9 +146,7 @@ def test_format_span_names_the_zone_and_offset_in_each_language():
             ("ru", "Asia/Kolkata"),
         ]
     } == {
-        ("en", "Europe/London"): (
-            "Tuesday, 28 April 2026, 13:00–14:30 (Europe/London, UTC+01:00)"
-        ),
+        ("en", "Europe/London"): ("Tuesday, 28 April 2026, 13:00–14:30 (Europe/London, UTC+01:00)"),
         ("fr", "Europe/Paris"): "mardi 28 avril 2026, 14:00–15:30 (Europe/Paris, UTC+02:00)",
         ("zh-hans", "Asia/Shanghai"): (
             "2026年4月28日星期二, 20:00–21:30 (Asia/Shanghai, UTC+08:00)"
@@ -160,12 +158,15 @@ def test_format_span_names_the_zone_and_offset_in_each_language():
 
 
 def test_format_span_when_it_ends_the_next_local_day_dates_the_end():
-    assert display.format_span(
-        datetime(2026, 4, 28, 14, tzinfo=UTC),
-        datetime(2026, 4, 28, 16, tzinfo=UTC),
-        zone="Asia/Tokyo",
-        language="en",
-    ) == "Tuesday, 28 April 2026, 23:00–Wednesday, 29 April 2026 01:00 (Asia/Tokyo, UTC+09:00)"
+    assert (
+        display.format_span(
+            datetime(2026, 4, 28, 14, tzinfo=UTC),
+            datetime(2026, 4, 28, 16, tzinfo=UTC),
+            zone="Asia/Tokyo",
+            language="en",
+        )
+        == "Tuesday, 28 April 2026, 23:00–Wednesday, 29 April 2026 01:00 (Asia/Tokyo, UTC+09:00)"
+    )
 
 
 def test_session_times_leaves_out_the_session_zone_when_it_is_the_viewers():
