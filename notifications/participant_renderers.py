@@ -26,7 +26,14 @@ from registrations.models import SessionRegistration as Place
 
 from .enums import MessageKind
 from .models import OutboxMessage
-from .renderers import Rendered, Skip, one_click_headers, register, render_parts
+from .renderers import (
+    Rendered,
+    Skip,
+    one_click_headers,
+    register,
+    render_parts,
+    session_context,
+)
 
 REMINDERS_OFF_SALT = "notifications.reminders-off"
 ACTIVE = (SeatStatus.CONFIRMED, SeatStatus.WAITLISTED)
@@ -87,29 +94,6 @@ def _zone(participant: Participant, session: Session | None = None) -> str:
     return participant.timezone or (session.timezone if session else "UTC")
 
 
-def session_context(session: Session, *, zone: str, language: str, cache: dict) -> dict:
-    """What the templates show of a session, in ``zone`` and ``language`` (cached per batch)."""
-    key = ("session", session.pk, session.sequence, session.updated_at, zone, language)
-    if key not in cache:
-        cache[key] = {
-            "title": session.title,
-            "event_title": session.event.title,
-            "event_url": f"{settings.SITE_URL}/events/{session.event.slug}/",
-            "times": display.session_times(
-                session.starts_at,
-                session.ends_at,
-                session_zone=session.timezone,
-                viewer_zone=zone,
-                language=language,
-            ),
-            "start": display.format_datetime(session.starts_at, zone, language),
-            "join_url": session.join_url,
-            "recording_url": session.recording_url,
-            "cancelled": session.is_cancelled,
-        }
-    return cache[key]
-
-
 def _calendar(session: Session, participant: Participant, *, method: str) -> str:
     entry = ical.entry_from_session(session, site_url=settings.SITE_URL)
     person = ical.Participant(
@@ -142,6 +126,25 @@ def _render(template: str, participant: Participant, context: dict, *, language:
         template, {"name": participant.name, **_links(participant), **context}, language=language
     )
     return Rendered(subject=subject, text=text, html=html)
+
+
+def _session_email(
+    template: str,
+    session: Session,
+    participant: Participant,
+    *,
+    language: str,
+    cache: dict,
+    **extra,
+) -> Rendered:
+    """An email about one session, its times in the participant's zone (and the session's)."""
+    zone = _zone(participant, session)
+    context = {
+        "session": session_context(session, zone=zone, language=language, cache=cache),
+        "timezone": zone,
+        **extra,
+    }
+    return _render(template, participant, context, language=language)
 
 
 def _in_language(renderer):
@@ -232,17 +235,14 @@ def render_session_reminder(message, cache, participant, language) -> Rendered |
         return Skip("the participant has no seat in the session")
     if timezone.now() >= session.starts_at:
         return Skip("the session has started")
-    zone = _zone(participant, session)
     url = reminders_off_url(participant)
-    rendered = _render(
+    rendered = _session_email(
         "session_reminder",
+        session,
         participant,
-        {
-            "session": session_context(session, zone=zone, language=language, cache=cache),
-            "timezone": zone,
-            "reminders_off_url": url,
-        },
         language=language,
+        cache=cache,
+        reminders_off_url=url,
     )
     rendered.headers.update(one_click_headers(url))
     return rendered
@@ -283,18 +283,16 @@ def render_session_changed(message, cache, participant, language) -> Rendered | 
             zone=zone,
             language=language,
         )
-    rendered = _render(
+    rendered = _session_email(
         "session_changed",
+        session,
         participant,
-        {
-            "session": session_context(session, zone=zone, language=language, cache=cache),
-            "timezone": zone,
-            "moved": moved,
-            "before": before,
-            "link_changed": differs.get("join_url", False),
-            "restored": differs.get("status", False),
-        },
         language=language,
+        cache=cache,
+        moved=moved,
+        before=before,
+        link_changed=differs.get("join_url", False),
+        restored=differs.get("status", False),
     )
     return attach_invitation(rendered, session, participant, method="REQUEST")
 
@@ -309,15 +307,8 @@ def render_session_cancelled(message, cache, participant, language) -> Rendered 
     place = _place(message, cache)
     if place is None or place.status not in ACTIVE:
         return Skip("the participant holds no place in the session")
-    zone = _zone(participant, session)
-    rendered = _render(
-        "session_cancelled",
-        participant,
-        {
-            "session": session_context(session, zone=zone, language=language, cache=cache),
-            "timezone": zone,
-        },
-        language=language,
+    rendered = _session_email(
+        "session_cancelled", session, participant, language=language, cache=cache
     )
     if place.status == SeatStatus.CONFIRMED:
         attach_invitation(rendered, session, participant, method="CANCEL")
@@ -336,15 +327,8 @@ def render_waitlist_promoted(message, cache, participant, language) -> Rendered 
         return Skip("the participant has no seat in the session any more")
     if timezone.now() >= session.ends_at:
         return Skip("the session is over")
-    zone = _zone(participant, session)
-    rendered = _render(
-        "waitlist_promoted",
-        participant,
-        {
-            "session": session_context(session, zone=zone, language=language, cache=cache),
-            "timezone": zone,
-        },
-        language=language,
+    rendered = _session_email(
+        "waitlist_promoted", session, participant, language=language, cache=cache
     )
     return attach_invitation(rendered, session, participant, method="REQUEST")
 
@@ -359,13 +343,6 @@ def render_recording_available(message, cache, participant, language) -> Rendere
     place = _place(message, cache)
     if place is None or place.status not in ACTIVE:
         return Skip("the participant holds no place in the session")
-    zone = _zone(participant, session)
-    return _render(
-        "recording_available",
-        participant,
-        {
-            "session": session_context(session, zone=zone, language=language, cache=cache),
-            "timezone": zone,
-        },
-        language=language,
+    return _session_email(
+        "recording_available", session, participant, language=language, cache=cache
     )

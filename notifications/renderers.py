@@ -82,6 +82,30 @@ def render_parts(template: str, context: dict[str, Any], *, language: str) -> tu
     return delivery.header_safe(subject), text, html
 
 
+def session_context(session, *, zone: str, language: str, cache: dict[str, Any]) -> dict:
+    """What the templates show of a session, in ``zone`` and ``language`` (cached per batch:
+    rows of one batch share a few sessions, zones and languages)."""
+    key = ("session", session.pk, session.sequence, session.updated_at, zone, language)
+    if key not in cache:
+        cache[key] = {
+            "title": session.title,
+            "event_title": session.event.title,
+            "event_url": f"{settings.SITE_URL}/events/{session.event.slug}/",
+            "times": display.session_times(
+                session.starts_at,
+                session.ends_at,
+                session_zone=session.timezone,
+                viewer_zone=zone,
+                language=language,
+            ),
+            "start": display.format_datetime(session.starts_at, zone, language),
+            "join_url": session.join_url,
+            "recording_url": session.recording_url,
+            "cancelled": session.is_cancelled,
+        }
+    return cache[key]
+
+
 def unsubscribe_url(token: str) -> str:
     return f"{settings.SITE_URL}/subscriptions/{token}/unsubscribe/"
 
@@ -129,18 +153,7 @@ def render_region_digest(message: OutboxMessage, cache: dict) -> Rendered | Skip
     if not sessions:
         return Skip("no upcoming sessions for the region this week")
     items = [
-        {
-            "title": session.title,
-            "event_title": session.event.title,
-            "event_url": f"{settings.SITE_URL}/events/{session.event.slug}/",
-            "times": display.session_times(
-                session.starts_at,
-                session.ends_at,
-                session_zone=session.timezone,
-                viewer_zone=message.timezone,
-                language=message.language,
-            ),
-        }
+        session_context(session, zone=message.timezone, language=message.language, cache=cache)
         for session in sessions
     ]
     url = unsubscribe_url(subscription.unsubscribe_token)

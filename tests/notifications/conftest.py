@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from .smtp_sink import SmtpSink
+from .stack import Stack
 
 
 @pytest.fixture
@@ -20,6 +21,24 @@ def smtp_sink(settings):
     settings.EMAIL_TIMEOUT = 5
     yield sink
     sink.stop()
+
+
+@pytest.fixture
+def sink():
+    """A bare SMTP sink on loopback (for worker processes; Django's settings untouched)."""
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def stack(sink, tmp_path):
+    """Celery worker(s) and beat as processes, sending to ``sink`` (service tier)."""
+    stack = Stack(smtp_port=sink.port, workdir=tmp_path)
+    stack.purge()
+    yield stack
+    stack.stop()
 
 
 @pytest.fixture

@@ -10,36 +10,14 @@ from django.utils import timezone
 
 from events import display
 from events import services as event_services
-from notifications import planning
 from notifications.models import OutboxMessage
-from registrations.models import Participant, Registration, SessionRegistration
 
-from .smtp_sink import SmtpSink
-from .stack import Stack
+from .bulk import LANGUAGES, seat_participants
 
 pytestmark = [
     pytest.mark.services,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-LANGUAGES = ["en", "fr", "es", "de", "ru", "ar", "zh-hans"]
-ZONES = ["Europe/London", "America/New_York", "Asia/Kolkata", "Australia/Sydney", "Africa/Lagos"]
-
-
-@pytest.fixture
-def sink():
-    sink = SmtpSink()
-    sink.start()
-    yield sink
-    sink.stop()
-
-
-@pytest.fixture
-def stack(sink, tmp_path):
-    stack = Stack(smtp_port=sink.port, workdir=tmp_path)
-    stack.purge()
-    yield stack
-    stack.stop()
 
 
 def make_session(*, starts_in: timedelta, offsets: list[int]):
@@ -59,47 +37,6 @@ def make_session(*, starts_in: timedelta, offsets: list[int]):
     return event_services.create_session(
         event=event, title="Working group", starts_at=start, duration_minutes=60
     )
-
-
-def seat_participants(session, count: int) -> list[Participant]:
-    """``count`` participants with confirmed seats, in seven languages and five zones, written
-    in bulk (the registration service's rules are not what these tests are about), and their
-    reminders planned by the planner."""
-    now = timezone.now()
-    participants = Participant.objects.bulk_create(
-        [
-            Participant(
-                email=f"person{index}@example.org",
-                name=f"Person {index}",
-                timezone=ZONES[index % len(ZONES)],
-                language=LANGUAGES[index % len(LANGUAGES)],
-                token=f"token-{index:08d}-{'x' * 30}",
-                token_hash=f"{index:064d}",
-                privacy_consented_at=now,
-            )
-            for index in range(count)
-        ],
-        batch_size=2000,
-    )
-    registrations = Registration.objects.bulk_create(
-        [Registration(participant=person, event=session.event) for person in participants],
-        batch_size=2000,
-    )
-    SessionRegistration.objects.bulk_create(
-        [
-            SessionRegistration(
-                registration=registration,
-                participant=registration.participant,
-                session=session,
-                status="confirmed",
-                confirmed_at=now,
-            )
-            for registration in registrations
-        ],
-        batch_size=2000,
-    )
-    planning.schedule_reminders(session=session, participants=participants, fresh=True)
-    return participants
 
 
 def reminder_ids(session) -> set[str]:
