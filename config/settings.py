@@ -279,8 +279,9 @@ NOTIFICATIONS_CHANGE_DEBOUNCE_SECONDS = env.float(
 # Outcome writes skip the WAL flush wait when true (notifications.outbox.relaxed_commits).
 # Off by default: with it, a PostgreSQL crash (not a worker's) can forget the last fraction
 # of a second of "sent" outcomes, and those emails go out twice (same Message-ID). The bench
-# (bench/notifications.py) measured no throughput gain from it on this machine
-# (271 msg/s synchronous vs 264 msg/s relaxed, 10,000 rows), so safety wins.
+# (bench/notifications.py, 10,000 rows, one worker) measured no gain from it on this machine:
+# 271 msg/s synchronous vs 264 relaxed; with reminders, synchronous, 312 msg/s = 61 % of the
+# smtplib limit (goal 60 %). Safety wins; set it only if a faster disk-bound host needs it.
 NOTIFICATIONS_ASYNC_COMMIT = env.bool("NOTIFICATIONS_ASYNC_COMMIT", default=False)
 # Global send rate shared by all workers (a token bucket in Redis); 0 means no limit.
 EMAIL_RATE_PER_SECOND = env.float("EMAIL_RATE_PER_SECOND", default=0.0)
