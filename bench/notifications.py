@@ -1,9 +1,10 @@
 """Outbox throughput against the SMTP limit of this machine.
 
-N due outbox rows (digest-subscription confirmations in seven languages and five zones) are
-sent by ONE Celery worker process (solo pool) to an aiosmtpd sink running in its own
-process. In the same run a bare ``smtplib`` loop sends N comparable messages over one
-connection to the same sink: that is the limit. Prints both throughputs, the ratio
+N due session reminders (N/2 participants with a confirmed seat in one session, reminders at
+24 h and 1 h planned by ``notifications.planning``, in seven languages and five zones, all
+made due at the start) are sent by ONE Celery worker process (solo pool) to an aiosmtpd sink
+running in its own process. In the same run a bare ``smtplib`` loop sends N comparable
+messages over one connection to the same sink: that is the limit. Prints both throughputs, the ratio
 (goal ≥ 60 %), p99 lateness after the due time (goal ≤ 60 s), duplicates and missing (0/0).
 
     .venv/bin/python bench/notifications.py [N]        (default 10000)
@@ -32,8 +33,6 @@ DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/meridian_notifications_bench"
 )
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/13")
-LANGUAGES = ["en", "fr", "es", "de", "ru", "ar", "zh-hans"]
-ZONES = ["Europe/London", "America/New_York", "Asia/Kolkata", "Australia/Sydney", "Africa/Lagos"]
 
 
 def free_port() -> int:
@@ -79,19 +78,28 @@ def wait_for(condition, timeout: float) -> bool:
 
 
 def comparable_message(index: int) -> EmailMessage:
+    """A message of a reminder's shape and size: text and HTML, times in two zones, links."""
     message = EmailMessage()
-    message["Subject"] = "Confirm your weekly digest for Europe"
+    message["Subject"] = "Reminder: Working group, Thu 26 Nov, 14:00"
     message["From"] = "Meridian <meridian@localhost>"
     message["To"] = f"limit{index}@example.org"
     message["Message-ID"] = f"<limit-{index}@meridian.example>"
     message["Auto-Submitted"] = "auto-generated"
+    message["List-Unsubscribe"] = f"<https://meridian.example/reminders/{index}:{'x' * 43}/off/>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     text = (
-        "Someone (hopefully you) asked for the weekly digest of sessions for Europe at this "
-        f"address.\n\nTo confirm, open this link:\nhttps://meridian.example/subscriptions/"
-        f"{'x' * 43}{index}/confirm/\n\nTimes will be shown in Europe/London.\n"
+        f"Hello Person {index},\n\nA session you registered for is coming up:\n\n"
+        "Working group (Meeting)\n  Thursday, 26 November 2026, 14:00–15:00 (Europe/London, "
+        "UTC+00:00)\n  Session's own time: Thursday, 26 November 2026, 14:00–15:00 (UTC, "
+        "UTC+00:00)\n  https://meridian.example/events/bench/\n\n"
+        f"Manage your registration: https://meridian.example/registrations/{'t' * 43}/\n"
+        f"Your personal calendar: https://meridian.example/calendars/{'t' * 43}.ics\n"
+        f"No more reminders: https://meridian.example/reminders/{index}:{'x' * 43}/off/\n"
     )
     message.set_content(text)
-    message.add_alternative(f"<html><body><p>{text}</p></body></html>", subtype="html")
+    message.add_alternative(
+        f"<!DOCTYPE html><html lang='en'><body><p>{text}</p></body></html>", subtype="html"
+    )
     return message
 
 
@@ -122,43 +130,41 @@ def prepare_database(n: int, env: dict) -> None:
 
 
 def make_backlog(n: int) -> None:
-    from django.db import connection
+    """N/2 participants seated in one session three days ahead; the planner writes their
+    reminders (24 h and 1 h), which the run then makes due all at once."""
+    from datetime import timedelta
 
-    from events.models import Region
-    from notifications import outbox
-    from notifications.enums import MessageKind
-    from notifications.models import OutboxMessage, Subscription
+    from django.db import connection
+    from django.utils import timezone
+
+    from events import services as event_services
+    from events.models import Event
+    from notifications.models import OutboxMessage
+    from registrations.models import Participant
+    from tests.notifications.bulk import seat_participants
 
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"TRUNCATE {OutboxMessage._meta.db_table}, {Subscription._meta.db_table} CASCADE"
-        )
-    regions = list(Region.objects.all())
-    subscriptions = Subscription.objects.bulk_create(
-        [
-            Subscription(
-                email=f"person{index}@example.org",
-                region=regions[index % len(regions)],
-                language=LANGUAGES[index % len(LANGUAGES)],
-                timezone=ZONES[index % len(ZONES)],
-                confirm_token=f"confirm-{index:06d}-{'x' * 30}",
-                unsubscribe_token=f"unsubscribe-{index:06d}-{'x' * 26}",
-            )
-            for index in range(n)
-        ],
-        batch_size=2000,
+        cursor.execute(f"TRUNCATE {OutboxMessage._meta.db_table}")
+    Participant.objects.all().delete()
+    Event.objects.filter(slug="bench").delete()
+    now = timezone.now()
+    event = event_services.create_event(
+        section=event_services.ensure_section(slug="bench"),
+        slug="bench",
+        title="Meeting",
+        timezone="UTC",
+        start_date=now.date(),
+        end_date=now.date() + timedelta(days=7),
+        reminder_offsets=[24 * 60, 60],
     )
-    outbox.enqueue_many(
-        {
-            "kind": MessageKind.SUBSCRIPTION_CONFIRM,
-            "recipient": subscription.email,
-            "dedupe_key": f"bench:{subscription.pk}",
-            "language": subscription.language,
-            "timezone_name": subscription.timezone,
-            "subscription": subscription,
-        }
-        for subscription in subscriptions
+    event_services.publish_event(event=event)
+    session = event_services.create_session(
+        event=event,
+        title="Working group",
+        starts_at=(now + timedelta(days=3)).replace(microsecond=0),
+        duration_minutes=60,
     )
+    seat_participants(session, n // 2)
     connection.close()
 
 
@@ -227,6 +233,7 @@ def main() -> int:
         before = count.value
         now = django.utils.timezone.now()
         OutboxMessage.objects.update(due_at=now, next_attempt_at=now)
+        n = OutboxMessage.objects.count()  # the reminders the planner wrote (N)
         started = time.perf_counter()
         app.send_task("notifications.drain")
         done = wait_for(lambda: count.value - before >= n, 600)
@@ -257,6 +264,10 @@ def main() -> int:
     print(f"ratio: {ours / limit:.0%} of the smtplib limit (goal ≥ 60 %)")
     print(f"p99 lateness after due: {p99:.1f} s (goal ≤ 60 s); max {lateness[-1]:.1f} s")
     print(f"duplicates: {duplicates}, missing: {missing} (goal 0/0)")
+    kinds = sorted(OutboxMessage.objects.values_list("kind", "state").distinct())
+    languages = OutboxMessage.objects.values("language").distinct().count()
+    zones = OutboxMessage.objects.values("timezone").distinct().count()
+    print(f"rows (kind, state): {kinds}; {languages} languages, {zones} zones")
     print(f"command: {sys.executable} bench/notifications.py {n}")
     return 0 if done else 1
 

@@ -276,8 +276,17 @@ NOTIFICATIONS_RETRY_BASE_SECONDS = env.float("NOTIFICATIONS_RETRY_BASE_SECONDS",
 NOTIFICATIONS_RETRY_CAP_SECONDS = env.float("NOTIFICATIONS_RETRY_CAP_SECONDS", default=3600.0)
 NOTIFICATIONS_DRAIN_SECONDS = env.float("NOTIFICATIONS_DRAIN_SECONDS", default=25.0)
 NOTIFICATIONS_TICK_SECONDS = env.float("NOTIFICATIONS_TICK_SECONDS", default=30.0)
-# Outcome writes skip the WAL flush wait (see notifications.outbox.relaxed_commits).
-NOTIFICATIONS_ASYNC_COMMIT = env.bool("NOTIFICATIONS_ASYNC_COMMIT", default=True)
+# Edits of one session within this many seconds make one change notice (the debounce).
+NOTIFICATIONS_CHANGE_DEBOUNCE_SECONDS = env.float(
+    "NOTIFICATIONS_CHANGE_DEBOUNCE_SECONDS", default=180.0
+)
+# Outcome writes skip the WAL flush wait when true (notifications.outbox.relaxed_commits).
+# Off by default: with it, a PostgreSQL crash (not a worker's) can forget the last fraction
+# of a second of "sent" outcomes, and those emails go out twice (same Message-ID). The bench
+# (bench/notifications.py, 10,000 rows, one worker) measured no gain from it on this machine:
+# 271 msg/s synchronous vs 264 relaxed; with reminders, synchronous, 312 msg/s = 61 % of the
+# smtplib limit (goal 60 %). Safety wins; set it only if a faster disk-bound host needs it.
+NOTIFICATIONS_ASYNC_COMMIT = env.bool("NOTIFICATIONS_ASYNC_COMMIT", default=False)
 # Global send rate shared by all workers (a token bucket in Redis); 0 means no limit.
 EMAIL_RATE_PER_SECOND = env.float("EMAIL_RATE_PER_SECOND", default=0.0)
 # Exactly one beat runs this; a tick that waited longer than its interval is dropped.

@@ -21,7 +21,7 @@ from babel import lists as babel_lists
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .scheduling import get_zone
+from .scheduling import format_offset, get_zone
 
 # Django language code -> Babel locale identifier.
 BABEL_LOCALES = {
@@ -168,3 +168,40 @@ def time_pair(instant: datetime, *, own_zone: str, viewer_zone: str, language: s
         same_clock=own.replace(tzinfo=None) == viewer.replace(tzinfo=None),
         language=language,
     )
+
+
+def format_offset_at(instant: datetime, zone: str) -> str:
+    """The zone's UTC offset at an instant, e.g. ``UTC+05:30``."""
+    return format_offset(local(instant, zone).utcoffset())
+
+
+def format_span(starts_at: datetime, ends_at: datetime, *, zone: str, language: str) -> str:
+    """A session's start and end in one zone with the zone named, e.g.
+    ``Tuesday, 28 April 2026, 14:00–15:30 (Europe/London, UTC+01:00)``.
+
+    The end carries its own date when it falls on another local day there.
+    """
+    end = format_time(ends_at, zone, language)
+    if local(ends_at, zone).date() != local(starts_at, zone).date():
+        end = f"{format_day(ends_at, zone, language)} {end}"
+    with translation.override(language):
+        return _("%(date)s, %(start)s–%(end)s (%(zone)s, %(offset)s)") % {
+            "date": format_day(starts_at, zone, language),
+            "start": format_time(starts_at, zone, language),
+            "end": end,
+            "zone": zone,
+            "offset": format_offset_at(starts_at, zone),
+        }
+
+
+def session_times(
+    starts_at: datetime, ends_at: datetime, *, session_zone: str, viewer_zone: str, language: str
+) -> dict[str, str]:
+    """What an email prints for a session: ``yours`` (the viewer's zone) and ``session`` (the
+    session's own zone; empty when it is the viewer's zone)."""
+    return {
+        "yours": format_span(starts_at, ends_at, zone=viewer_zone, language=language),
+        "session": ""
+        if session_zone == viewer_zone
+        else format_span(starts_at, ends_at, zone=session_zone, language=language),
+    }

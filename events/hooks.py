@@ -3,6 +3,7 @@ transaction that made the change, so whatever they record commits or rolls back 
 
 The registrations and notifications apps hang their work here (explicit calls, not signals):
 each hook is one function with one job, easy to follow from the service that calls it.
+Imports are local: ``notifications`` reads the events models.
 """
 
 from __future__ import annotations
@@ -15,10 +16,16 @@ if TYPE_CHECKING:
 
 def session_changed(*, session: Session, changed: list[str], previous: dict[str, Any]) -> None:
     """A scheduled session's time, zone, link, title or status changed (SEQUENCE rose)."""
+    from notifications import planning
+
+    planning.plan_change_notices(session=session, changed=changed, previous=previous)
 
 
 def session_cancelled(*, session: Session) -> None:
     """A session was cancelled (SEQUENCE rose)."""
+    from notifications import planning
+
+    planning.plan_cancellation_notices(session=session)
 
 
 def session_capacity_changed(*, session: Session, previous: int | None) -> None:
@@ -27,3 +34,10 @@ def session_capacity_changed(*, session: Session, previous: int | None) -> None:
     from registrations.services import fill_free_seats
 
     fill_free_seats(session=session)
+
+
+def session_recording_published(*, session: Session) -> None:
+    """A session's recording link was set where there was none."""
+    from notifications import planning
+
+    planning.plan_recording_notices(session=session)

@@ -314,6 +314,7 @@ def update_session(
     event = session.event
     before = {field: getattr(session, field) for field in SEQUENCE_FIELDS}
     capacity_before = session.capacity
+    had_recording = bool(session.recording_url)
     times_given = any(
         value is not None
         for value in (timezone, starts_at, local_start, fold, ends_at, duration_minutes)
@@ -372,6 +373,8 @@ def update_session(
         hooks.session_changed(session=session, changed=changed, previous=previous)
     if session.capacity != capacity_before and not session.is_cancelled:
         hooks.session_capacity_changed(session=session, previous=capacity_before)
+    if session.recording_url and not had_recording:
+        hooks.session_recording_published(session=session)
     return session
 
 

@@ -88,6 +88,7 @@ def dispatch_batch(*, limit: int | None = None, connection=None) -> DispatchResu
     policy = _policy()
     bucket = send_bucket()
     cache: dict = {}
+    renderers.prepare(messages, cache)
     smtp = None
     try:
         for index, message in enumerate(messages):

@@ -12,10 +12,16 @@ class OutboxState(models.TextChoices):
 
 
 class MessageKind(models.TextChoices):
-    """Every kind of email. Phase 2 adds registration kinds here and a renderer for each."""
+    """Every kind of email; each has a renderer (``notifications.renderers``)."""
 
     SUBSCRIPTION_CONFIRM = "subscription_confirm", _("Digest subscription confirmation")
     REGION_DIGEST = "region_digest", _("Weekly region digest")
+    REGISTRATION_CONFIRMED = "registration_confirmed", _("Registration confirmation")
+    SESSION_REMINDER = "session_reminder", _("Session reminder")
+    SESSION_CHANGED = "session_changed", _("Session change notice")
+    SESSION_CANCELLED = "session_cancelled", _("Session cancellation")
+    WAITLIST_PROMOTED = "waitlist_promoted", _("Seat from the waitlist")
+    RECORDING_AVAILABLE = "recording_available", _("Recording available")
 
 
 class SubscriptionState(models.TextChoices):

@@ -1,9 +1,10 @@
 """Kind → renderer. A renderer builds one email from current data at send time, or says
 "skip" when the row is no longer true (the subscription ended, the session moved, …).
 
-Phase 2 adds kinds by registering more renderers (``@register(MessageKind.X)``); dispatch
-does not change. A renderer receives the claimed row (with ``subscription``, ``session``,
-``event`` joined) and a per-batch ``cache`` dict for data shared by rows of one batch.
+The participant kinds live in :mod:`notifications.participant_renderers` (registered when
+this module is imported); :func:`prepare` loads what a batch's rows share in a few queries.
+A renderer receives the claimed row (with ``subscription``, ``session``, ``event`` joined)
+and a per-batch ``cache`` dict for data shared by rows of one batch.
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from . import delivery, formatting, selectors
+from events import display
+
+from . import delivery, selectors
 from .digests import digest_window
 from .enums import MessageKind, SubscriptionState
 from .models import OutboxMessage
@@ -51,6 +54,13 @@ def register(kind: str) -> Callable[[Renderer], Renderer]:
     return decorate
 
 
+def prepare(messages: list[OutboxMessage], cache: dict[str, Any]) -> None:
+    """Load what the rows of one claimed batch share, before any of them is rendered."""
+    from .participant_renderers import prepare_participant_rows
+
+    prepare_participant_rows(messages, cache)
+
+
 def render(message: OutboxMessage, cache: dict[str, Any]) -> Rendered | Skip:
     """Build the email for a row in the recipient's language (KeyError: no renderer)."""
     renderer = REGISTRY[message.kind]
@@ -70,6 +80,30 @@ def render_parts(template: str, context: dict[str, Any], *, language: str) -> tu
     text = render_to_string(f"notifications/email/{template}.txt", context)
     html = render_to_string(f"notifications/email/{template}.html", context)
     return delivery.header_safe(subject), text, html
+
+
+def session_context(session, *, zone: str, language: str, cache: dict[str, Any]) -> dict:
+    """What the templates show of a session, in ``zone`` and ``language`` (cached per batch:
+    rows of one batch share a few sessions, zones and languages)."""
+    key = ("session", session.pk, session.sequence, session.updated_at, zone, language)
+    if key not in cache:
+        cache[key] = {
+            "title": session.title,
+            "event_title": session.event.title,
+            "event_url": f"{settings.SITE_URL}/events/{session.event.slug}/",
+            "times": display.session_times(
+                session.starts_at,
+                session.ends_at,
+                session_zone=session.timezone,
+                viewer_zone=zone,
+                language=language,
+            ),
+            "start": display.format_datetime(session.starts_at, zone, language),
+            "join_url": session.join_url,
+            "recording_url": session.recording_url,
+            "cancelled": session.is_cancelled,
+        }
+    return cache[key]
 
 
 def unsubscribe_url(token: str) -> str:
@@ -119,18 +153,7 @@ def render_region_digest(message: OutboxMessage, cache: dict) -> Rendered | Skip
     if not sessions:
         return Skip("no upcoming sessions for the region this week")
     items = [
-        {
-            "title": session.title,
-            "event_title": session.event.title,
-            "event_url": f"{settings.SITE_URL}/events/{session.event.slug}/",
-            "times": formatting.session_times(
-                session.starts_at,
-                session.ends_at,
-                session_zone=session.timezone,
-                recipient_zone=message.timezone,
-                language=message.language,
-            ),
-        }
+        session_context(session, zone=message.timezone, language=message.language, cache=cache)
         for session in sessions
     ]
     url = unsubscribe_url(subscription.unsubscribe_token)
@@ -145,3 +168,7 @@ def render_region_digest(message: OutboxMessage, cache: dict) -> Rendered | Skip
         language=message.language,
     )
     return Rendered(subject=subject, text=text, html=html, headers=one_click_headers(url))
+
+
+# The participant kinds register themselves here (they need the helpers above).
+from . import participant_renderers  # noqa: E402, F401

@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -178,3 +179,28 @@ def plan_due_digests(*, now: datetime | None = None) -> int:
         planned += len(batch)
         if len(batch) < PLAN_BATCH:
             return planned
+
+
+@transaction.atomic
+def turn_off_reminders(*, token: str) -> None:
+    """The one-click link of every reminder (RFC 8058): the participant gets no more
+    reminders (their other emails go on). Twice is harmless; a bad or forged token, or
+    one of an erased participant, is a 404."""
+    from registrations import services as registration_services
+    from registrations.models import Participant
+
+    from .participant_renderers import REMINDERS_OFF_SALT
+
+    try:
+        pk = int(signing.Signer(salt=REMINDERS_OFF_SALT).unsign(token or ""))
+    except (signing.BadSignature, ValueError):
+        pk = None
+    participant = Participant.objects.filter(pk=pk, erased_at__isnull=True).first() if pk else None
+    if participant is None:
+        raise NotificationsError(
+            _("This link is not valid (any more)."), status_code=404, code="not_found"
+        )
+    if participant.reminders:
+        registration_services.update_participant_preferences(
+            participant=participant, reminders=False
+        )

@@ -26,4 +26,5 @@ urlpatterns = [
         views.unsubscribe_link,
         name="subscription-unsubscribe",
     ),
+    path("reminders/<str:token>/off/", views.reminders_off_link, name="reminders-off"),
 ]

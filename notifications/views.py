@@ -100,3 +100,21 @@ def unsubscribe_link(request: HttpRequest, token: str) -> HttpResponse:
     except NotificationsError as error:
         return _page(request, message=error.message, status_code=error.status_code)
     return _page(request, message=_("You are unsubscribed. No more digests will be sent."))
+
+
+@csrf_exempt  # RFC 8058: the one-click POST comes from the mail provider, without a form
+@require_http_methods(["GET", "POST"])
+def reminders_off_link(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button; POST (the one-click request of a reminder) stops reminders."""
+    if request.method == "GET":
+        return _page(
+            request, message=_("Stop receiving session reminders?"), action=_("No more reminders")
+        )
+    try:
+        services.turn_off_reminders(token=token)
+    except NotificationsError as error:
+        return _page(request, message=error.message, status_code=error.status_code)
+    return _page(
+        request,
+        message=_("Done: no more reminders. You can switch them on again from your registration."),
+    )

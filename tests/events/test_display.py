@@ -130,3 +130,63 @@ def test_display_refuses_a_bad_zone_and_a_naive_time():
     assert refused.value.field == "timezone"
     with pytest.raises(ValueError, match="aware instant"):
         display.format_time(datetime(2026, 4, 28, 12, 0), "Asia/Tokyo", "en")
+
+
+SPAN_START = datetime(2026, 4, 28, 12, 0, tzinfo=UTC)
+SPAN_END = datetime(2026, 4, 28, 13, 30, tzinfo=UTC)
+
+
+def test_format_span_names_the_zone_and_offset_in_each_language():
+    assert {
+        (language, zone): display.format_span(SPAN_START, SPAN_END, zone=zone, language=language)
+        for language, zone in [
+            ("en", "Europe/London"),
+            ("fr", "Europe/Paris"),
+            ("zh-hans", "Asia/Shanghai"),
+            ("ru", "Asia/Kolkata"),
+        ]
+    } == {
+        ("en", "Europe/London"): ("Tuesday, 28 April 2026, 13:00–14:30 (Europe/London, UTC+01:00)"),
+        ("fr", "Europe/Paris"): "mardi 28 avril 2026, 14:00–15:30 (Europe/Paris, UTC+02:00)",
+        ("zh-hans", "Asia/Shanghai"): (
+            "2026年4月28日星期二, 20:00–21:30 (Asia/Shanghai, UTC+08:00)"
+        ),
+        ("ru", "Asia/Kolkata"): (
+            "вторник, 28 апреля 2026\u202fг., 17:30–19:00 (Asia/Kolkata, UTC+05:30)"
+        ),
+    }
+
+
+def test_format_span_when_it_ends_the_next_local_day_dates_the_end():
+    assert (
+        display.format_span(
+            datetime(2026, 4, 28, 14, tzinfo=UTC),
+            datetime(2026, 4, 28, 16, tzinfo=UTC),
+            zone="Asia/Tokyo",
+            language="en",
+        )
+        == "Tuesday, 28 April 2026, 23:00–Wednesday, 29 April 2026 01:00 (Asia/Tokyo, UTC+09:00)"
+    )
+
+
+def test_session_times_leaves_out_the_session_zone_when_it_is_the_viewers():
+    assert display.session_times(
+        SPAN_START,
+        SPAN_END,
+        session_zone="Europe/Paris",
+        viewer_zone="Europe/Paris",
+        language="en",
+    ) == {"yours": "Tuesday, 28 April 2026, 14:00–15:30 (Europe/Paris, UTC+02:00)", "session": ""}
+
+
+def test_session_times_gives_both_zones_when_they_differ():
+    assert display.session_times(
+        SPAN_START,
+        SPAN_END,
+        session_zone="America/New_York",
+        viewer_zone="Asia/Tokyo",
+        language="de",
+    ) == {
+        "yours": "Dienstag, 28. April 2026, 21:00–22:30 (Asia/Tokyo, UTC+09:00)",
+        "session": "Dienstag, 28. April 2026, 08:00–09:30 (America/New_York, UTC-04:00)",
+    }

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from .smtp_sink import SmtpSink
+from .stack import Stack
 
 
 @pytest.fixture
@@ -20,6 +21,24 @@ def smtp_sink(settings):
     settings.EMAIL_TIMEOUT = 5
     yield sink
     sink.stop()
+
+
+@pytest.fixture
+def sink():
+    """A bare SMTP sink on loopback (for worker processes; Django's settings untouched)."""
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def stack(sink, tmp_path):
+    """Celery worker(s) and beat as processes, sending to ``sink`` (service tier)."""
+    stack = Stack(smtp_port=sink.port, workdir=tmp_path)
+    stack.purge()
+    yield stack
+    stack.stop()
 
 
 @pytest.fixture
@@ -53,3 +72,55 @@ def confirmed_subscription(db):
     return services.confirm_subscription(
         token=subscription.confirm_token, now=datetime(2026, 4, 20, 12, tzinfo=UTC)
     )
+
+
+@pytest.fixture
+def autumn_event(section):
+    """A published event in the future (24 October – 6 November 2030, Europe/Amsterdam): its
+    reminders are still ahead whenever the suite runs. Europe leaves summer time on 27 October
+    2030, North America on 3 November."""
+    from datetime import date
+
+    from events import services as event_services
+
+    event = event_services.create_event(
+        section=section,
+        slug="autumn",
+        title="Autumn meeting",
+        timezone="Europe/Amsterdam",
+        start_date=date(2030, 10, 24),
+        end_date=date(2030, 11, 6),
+        languages=["en", "fr"],
+    )
+    return event_services.publish_event(event=event)
+
+
+@pytest.fixture
+def plenary(autumn_event):
+    """Tuesday 29 October 2030, 13:00–14:30 UTC (14:00 in Amsterdam), two seats."""
+    from datetime import UTC, datetime
+
+    from events import services as event_services
+
+    return event_services.create_session(
+        event=autumn_event,
+        title="Opening plenary",
+        starts_at=datetime(2030, 10, 29, 13, 0, tzinfo=UTC),
+        duration_minutes=90,
+        join_url="https://meet.example/plenary",
+        capacity=2,
+    )
+
+
+@pytest.fixture
+def register(autumn_event):
+    """Register someone for the autumn event through the registrations service."""
+    from registrations import services as registration_services
+
+    def register_(email: str, sessions=(), **values):
+        values.setdefault("name", email.split("@")[0].title())
+        return registration_services.register_participant(
+            event=autumn_event, email=email, sessions=[item.pk for item in sessions], **values
+        )
+
+    return register_

@@ -7,6 +7,7 @@ the port refuse connections until ``start()`` again on the same port.
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import threading
 import time
@@ -62,6 +63,9 @@ class SmtpSink:
         self.controller = None
 
     def start(self) -> None:
+        # aiosmtpd logs every SMTP command at INFO (ten lines a message), in the process that
+        # must also receive the messages: a 10,000-message test would spend its time logging.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
         self.controller.start()
 

@@ -17,9 +17,6 @@ from notifications.enums import MessageKind
 from notifications.models import OutboxMessage, Subscription
 from notifications.ratelimit import TokenBucket
 
-from .smtp_sink import SmtpSink
-from .stack import Stack
-
 pytestmark = [
     pytest.mark.services,
     # serialized_rollback puts the regions (a data migration) back after each flush.
@@ -28,22 +25,6 @@ pytestmark = [
 
 LANGUAGES = ["en", "fr", "es", "de", "ru", "ar", "zh-hans"]
 ZONES = ["Europe/London", "America/New_York", "Asia/Kolkata", "Australia/Sydney", "Africa/Lagos"]
-
-
-@pytest.fixture
-def sink():
-    sink = SmtpSink()
-    sink.start()
-    yield sink
-    sink.stop()
-
-
-@pytest.fixture
-def stack(sink, tmp_path):
-    stack = Stack(smtp_port=sink.port, workdir=tmp_path)
-    stack.purge()
-    yield stack
-    stack.stop()
 
 
 def make_backlog(count: int) -> set[str]:

@@ -1,0 +1,271 @@
+"""The participant emails as they reach a real SMTP server on loopback: languages, zones,
+headers, the iMIP parts parsed back with icalendar, and the rows skipped at send time."""
+
+from datetime import UTC, datetime
+
+import icalendar
+import pytest
+from django.utils import timezone
+
+from events import services as event_services
+from notifications import dispatch
+from notifications.models import OutboxMessage
+from registrations import services as registration_services
+
+pytestmark = pytest.mark.django_db
+
+
+def send(kind=None):
+    """Make the rows of ``kind`` due now and drain the outbox."""
+    rows = OutboxMessage.objects.filter(state="pending")
+    if kind:
+        rows = rows.filter(kind=kind)
+    rows.update(due_at=timezone.now(), next_attempt_at=timezone.now())
+    return dispatch.drain()
+
+
+def parts(message):
+    """Content type (with its method) → decoded content, for every leaf part."""
+    found = {}
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        key = part.get_content_type()
+        if part.get_param("method"):
+            key += f";method={part.get_param('method')}"
+        if part.get_filename():
+            key += f";{part.get_filename()}"
+        found[key] = part.get_content()
+    return found
+
+
+def calendar_facts(data):
+    calendar = icalendar.Calendar.from_ical(data)
+    [event] = calendar.walk("VEVENT")
+    return (
+        str(calendar["METHOD"]),
+        str(event["UID"]),
+        int(event["SEQUENCE"]),
+        str(event["STATUS"]),
+        str(event["ATTENDEE"]),
+    )
+
+
+def feed_facts(api, session):
+    calendar = icalendar.Calendar.from_ical(api.get(f"/sessions/{session.pk}.ics").content)
+    [event] = calendar.walk("VEVENT")
+    return str(event["UID"]), int(event["SEQUENCE"])
+
+
+def test_confirmation_in_french_for_tokyo_with_invitation_and_links(
+    register, plenary, smtp_sink, site, api
+):
+    ana = register("ana@example.org", [plenary], timezone="Asia/Tokyo", language="fr").participant
+    send("registration_confirmed")
+    [message] = smtp_sink.messages
+    found = parts(message)
+    text = found["text/plain"]
+    assert message["Subject"] == "Your registration for Autumn meeting"
+    assert [line.strip() for line in text.splitlines()[4:8]] == [
+        "* Opening plenary (Autumn meeting)",
+        "mardi 29 octobre 2030, 22:00–23:30 (Asia/Tokyo, UTC+09:00)",
+        "Session's own time: mardi 29 octobre 2030, 14:00–15:30 (Europe/Amsterdam, UTC+01:00)",
+        "Join: https://meet.example/plenary",
+    ]
+    assert f"https://meridian.example/registrations/{ana.token}/" in text
+    assert f"https://meridian.example/calendars/{ana.token}.ics" in text
+    assert '<html lang="fr" dir="ltr">' in found["text/html"]
+    request = found["text/calendar;method=REQUEST"]
+    attachment = found[f"application/ics;session-{plenary.pk}.ics"]
+    uid, sequence = feed_facts(api, plenary)
+    assert calendar_facts(request) == calendar_facts(attachment)
+    assert calendar_facts(request) == (
+        "REQUEST",
+        uid,
+        sequence,
+        "CONFIRMED",
+        "mailto:ana@example.org",
+    )
+
+
+def test_confirmation_lists_a_waitlist_place_without_inviting_to_it(
+    register, plenary, smtp_sink, site
+):
+    register("ana@example.org", [plenary])
+    register("ben@example.org", [plenary])
+    register("carla@example.org", [plenary], timezone="Europe/Madrid", language="es")
+    OutboxMessage.objects.exclude(recipient="carla@example.org").update(state="cancelled")
+    send()
+    [message] = smtp_sink.messages
+    found = parts(message)
+    assert sorted(found) == ["text/html", "text/plain"]
+    assert "On the waitlist (position 1)" in found["text/plain"]
+    assert (
+        "martes, 29 de octubre de 2030, 14:00–15:30 (Europe/Madrid, UTC+01:00)"
+        in (found["text/plain"])
+    )
+
+
+def test_reminder_in_arabic_with_one_click_off_that_stops_the_next_one(
+    register, plenary, smtp_sink, site, client
+):
+    ana = register("ana@example.org", [plenary], timezone="Asia/Dubai", language="ar").participant
+    OutboxMessage.objects.exclude(kind="session_reminder").update(state="cancelled")
+    first, second = OutboxMessage.objects.filter(kind="session_reminder").order_by("due_at")
+    OutboxMessage.objects.filter(pk=second.pk).update(state="cancelled")
+    send()
+    [message] = smtp_sink.messages
+    url = str(message["List-Unsubscribe"]).strip().strip("<>")
+    assert (message["Message-ID"], message["List-Unsubscribe-Post"]) == (
+        first.message_id,
+        "List-Unsubscribe=One-Click",
+    )
+    assert url.startswith("https://meridian.example/reminders/")
+    found = parts(message)
+    assert '<html lang="ar" dir="rtl">' in found["text/html"]
+    assert "الثلاثاء، 29 أكتوبر 2030" in found["text/plain"]
+    assert "(Asia/Dubai, UTC+04:00)" in found["text/plain"]
+    assert client.post(url.removeprefix("https://meridian.example")).status_code == 200
+    ana.refresh_from_db()
+    OutboxMessage.objects.filter(pk=second.pk).update(state="pending")
+    result = send()
+    second.refresh_from_db()
+    assert (ana.reminders, result.skipped, len(smtp_sink.messages)) == (False, 1, 1)
+    assert (second.state, second.last_error) == (
+        "skipped",
+        "the participant switched reminders off",
+    )
+
+
+def test_reminders_off_link_refuses_a_forged_token(client):
+    assert client.post("/reminders/1:forged/off/").status_code == 404
+
+
+def test_two_edits_make_one_change_notice_with_the_updated_invitation(
+    register, plenary, smtp_sink, site, api
+):
+    register("ana@example.org", [plenary], timezone="America/New_York", language="de")
+    OutboxMessage.objects.update(state="cancelled")
+    moved = event_services.update_session(
+        session=plenary, starts_at=datetime(2030, 11, 5, 15, 0, tzinfo=UTC)
+    )
+    event_services.update_session(session=moved, join_url="https://meet.example/room-b")
+    send("session_changed")
+    [message] = smtp_sink.messages
+    found = parts(message)
+    text = found["text/plain"]
+    assert message["Subject"] == "Changed: Opening plenary"
+    assert (
+        "Dienstag, 5. November 2030, 10:00–11:30 (America/New_York, UTC-05:00)" in text,
+        "It was: Dienstag, 29. Oktober 2030, 09:00–10:30 (America/New_York, UTC-04:00)" in text,
+        "The link to join has changed." in text,
+        "Join: https://meet.example/room-b" in text,
+    ) == (True, True, True, True)
+    uid, sequence = feed_facts(api, plenary)
+    assert calendar_facts(found["text/calendar;method=REQUEST"]) == (
+        "REQUEST",
+        uid,
+        sequence,
+        "CONFIRMED",
+        "mailto:ana@example.org",
+    )
+    assert sequence == 2
+
+
+def test_edits_undone_before_the_notice_is_due_send_nothing(register, plenary, smtp_sink, site):
+    register("ana@example.org", [plenary])
+    OutboxMessage.objects.update(state="cancelled")
+    event_services.update_session(session=plenary, join_url="https://meet.example/x")
+    event_services.update_session(session=plenary, join_url="https://meet.example/plenary")
+    result = send("session_changed")
+    assert (result.sent, result.skipped, smtp_sink.messages) == (0, 1, [])
+
+
+def test_cancellation_carries_cancel_for_a_seat_and_none_for_a_waitlist_place(
+    register, plenary, smtp_sink, site, api
+):
+    register("ana@example.org", [plenary], language="ru", timezone="Europe/Moscow")
+    register("ben@example.org", [plenary])
+    register("carla@example.org", [plenary])
+    OutboxMessage.objects.update(state="cancelled")
+    event_services.cancel_session(session=plenary)
+    send()
+    received = {message["To"]: parts(message) for message in smtp_sink.messages}
+    uid, sequence = feed_facts(api, plenary)
+    assert {to: sorted(found) for to, found in received.items()} == {
+        "ana@example.org": [
+            f"application/ics;session-{plenary.pk}.ics",
+            "text/calendar;method=CANCEL",
+            "text/html",
+            "text/plain",
+        ],
+        "ben@example.org": [
+            f"application/ics;session-{plenary.pk}.ics",
+            "text/calendar;method=CANCEL",
+            "text/html",
+            "text/plain",
+        ],
+        "carla@example.org": ["text/html", "text/plain"],
+    }
+    assert calendar_facts(received["ana@example.org"]["text/calendar;method=CANCEL"]) == (
+        "CANCEL",
+        uid,
+        sequence,
+        "CANCELLED",
+        "mailto:ana@example.org",
+    )
+    assert "вторник, 29 октября 2030" in received["ana@example.org"]["text/plain"]
+    assert (
+        sorted(OutboxMessage.objects.filter(kind="session_reminder").values_list("state"))
+        == [("cancelled",)] * 4
+    )
+
+
+def test_promotion_and_recording_emails(register, plenary, smtp_sink, site):
+    ana = register("ana@example.org", [plenary]).participant
+    register("ben@example.org", [plenary])
+    register("carla@example.org", [plenary], language="zh-hans", timezone="Asia/Shanghai")
+    registration_services.drop_session(participant=ana, session=plenary)
+    event_services.update_session(session=plenary, recording_url="https://video.example/1")
+    OutboxMessage.objects.exclude(kind__in=["waitlist_promoted", "recording_available"]).update(
+        state="cancelled"
+    )
+    send()
+    received = sorted((message["To"], message["Subject"]) for message in smtp_sink.messages)
+    assert received == [
+        ("ben@example.org", "Recording available: Opening plenary"),
+        ("carla@example.org", "Recording available: Opening plenary"),
+        ("carla@example.org", "You have a seat: Opening plenary"),
+    ]
+    promoted = next(m for m in smtp_sink.messages if m["Subject"].startswith("You have"))
+    found = parts(promoted)
+    assert "2030年10月29日星期二, 21:00–22:30 (Asia/Shanghai, UTC+08:00)" in found["text/plain"]
+    assert calendar_facts(found["text/calendar;method=REQUEST"])[0] == "REQUEST"
+
+
+def test_rows_no_longer_true_are_skipped_with_their_reason(register, plenary, smtp_sink, site):
+    ana = register("ana@example.org", [plenary]).participant
+    ben = register("ben@example.org", [plenary]).participant
+    reminder = OutboxMessage.objects.filter(kind="session_reminder", participant_id=ana.pk)
+    reminder.update(payload={"offset": 60, "starts_at": "2030-10-28T13:00:00+00:00"})
+    registration_services.cancel_registration(participant=ben)
+    OutboxMessage.objects.filter(participant_id=ben.pk).update(state="pending")
+    send()
+    assert sorted(
+        OutboxMessage.objects.filter(state="skipped").values_list("recipient", "kind", "last_error")
+    ) == [
+        (
+            "ana@example.org",
+            "session_reminder",
+            "the session moved since this reminder was planned",
+        ),
+        (
+            "ana@example.org",
+            "session_reminder",
+            "the session moved since this reminder was planned",
+        ),
+        ("ben@example.org", "registration_confirmed", "the registration was cancelled"),
+        ("ben@example.org", "session_reminder", "the participant has no seat in the session"),
+        ("ben@example.org", "session_reminder", "the participant has no seat in the session"),
+    ]
+    assert sorted(message["To"] for message in smtp_sink.messages) == ["ana@example.org"]
