@@ -37,6 +37,7 @@ PUBLIC = {
     ("subscriptions/<slug:token>/confirm/", "POST"): "confirm link from the email",
     ("subscriptions/<slug:token>/unsubscribe/", "POST"): "RFC 8058 one-click unsubscribe",
     ("events/<slug:slug>/register/", "POST"): "registration form (throttled like the API)",
+    ("reminders/<str:token>/off/", "POST"): "RFC 8058 one-click reminders off (signed token)",
     ("regions/<slug:code>/subscribe/", "POST"): "digest subscription form (throttled)",
     **{
         (f"registrations/<str:token>/{action}/", "POST"): "manage page with the secret token"
