@@ -60,7 +60,9 @@ def _hours_default() -> tuple[int, int]:
 
 class PlannerQuerySerializer(serializers.Serializer):
     regions = RegionCodesParam(
-        required=False, max_length=300, help_text=_("Region codes, comma-separated; all six.")
+        required=False,
+        max_length=300,
+        help_text=_("Region codes, comma-separated; empty means all six."),
     )
     date = SupportedDateField(help_text=_("The (first) day, in `tz`."))
     date_to = SupportedDateField(required=False, help_text=_("The last day of a range."))
@@ -91,7 +93,7 @@ class PlannerQuerySerializer(serializers.Serializer):
 
 
 class SeriesQuerySerializer(PlannerQuerySerializer):
-    count = serializers.IntegerField(min_value=1, max_value=52, help_text=_("Sessions."))
+    count = serializers.IntegerField(min_value=1, max_value=52, help_text=_("Number of sessions."))
     every = serializers.IntegerField(
         required=False, default=7, min_value=1, max_value=92, help_text=_("Days between them.")
     )

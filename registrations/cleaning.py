@@ -192,7 +192,7 @@ def _clean_answer(question: Any, value: Any) -> Any:
         return value
     if len(value) > ANSWER_MAX_LENGTH:
         raise RegistrationsError(
-            _("Keep the answer to “%(question)s” under %(max)d characters.")
+            _("Keep the answer to “%(question)s” to at most %(max)d characters.")
             % {"question": label, "max": ANSWER_MAX_LENGTH},
             field="answers",
         )

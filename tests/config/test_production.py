@@ -137,3 +137,9 @@ def test_gunicorn_access_log_is_json_without_tokens():
         "ms": 0,
         "request_id": "r-1",
     }
+
+
+@pytest.mark.pure
+def test_migrations_match_the_models():
+    result = _manage("makemigrations", "--check", "--dry-run", env={})
+    assert (result.returncode, result.stdout.strip()) == (0, "No changes detected"), result.stdout
