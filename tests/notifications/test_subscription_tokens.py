@@ -131,7 +131,7 @@ def test_admin_action_gives_the_chosen_subscriptions_new_links(client, django_us
     ) == (200, ["1 subscription has new links."], True, True)
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_migration_keeps_the_links_of_existing_subscriptions_valid():
     executor = MigrationExecutor(connection)
     before = [("notifications", "0001_initial")]
