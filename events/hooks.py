@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .models import Session
+    from .models import Event, Session
 
 
 def session_changed(*, session: Session, changed: list[str], previous: dict[str, Any]) -> None:
@@ -41,3 +41,11 @@ def session_recording_published(*, session: Session) -> None:
     from notifications import planning
 
     planning.plan_recording_notices(session=session)
+
+
+def event_reminder_offsets_changed(*, event: Event, previous: list[int]) -> None:
+    """An organiser changed when the event's reminders go out (``reminder_offsets``, minutes
+    before each session; ``previous`` were the offsets before)."""
+    from notifications import planning
+
+    planning.replan_event_reminders(event=event)

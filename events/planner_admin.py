@@ -16,9 +16,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from . import planner, planner_selectors, planner_services, selectors
+from . import planner, planner_selectors, planner_services, scheduling, selectors
 from .errors import DomainError
 from .models import Event, Region
+from .regions import REGIONS
 
 
 class PlannerForm(forms.Form):
@@ -27,7 +28,7 @@ class PlannerForm(forms.Form):
     )
     regions = forms.MultipleChoiceField(
         label=gettext_lazy("regions"),
-        choices=[(region.code, region.name) for region in planner.REGIONS],
+        choices=[(region.code, region.name) for region in REGIONS],
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
@@ -50,7 +51,7 @@ class PlannerForm(forms.Form):
 
 def _add_session_url(event: Event | None, slot: planner.Slot, duration: int) -> str:
     zone = event.timezone if event else "UTC"
-    local = slot.starts_at.astimezone(planner.scheduling.get_zone(zone))
+    local = slot.starts_at.astimezone(scheduling.get_zone(zone))
     region_ids = Region.objects.filter(code__in=slot.comfortable_regions).values_list(
         "pk", flat=True
     )
@@ -92,11 +93,11 @@ def planner_page(request):
         except DomainError as error:
             form.add_error(None, error.message)
         else:
-            names = {region.code: region.name for region in planner.REGIONS}
+            names = {region.code: region.name for region in REGIONS}
             context.update(
                 zone=zone,
                 hours_header=[
-                    cell.starts_at.astimezone(planner.scheduling.get_zone(zone)).strftime("%H")
+                    cell.starts_at.astimezone(scheduling.get_zone(zone)).strftime("%H")
                     for cell in rows[0].cells
                 ],
                 rows=[(names[row.region], row) for row in rows],

@@ -132,9 +132,12 @@ def update_event(*, event: Event, **changes: Any) -> Event:
                 last_day=values["end_date"],
                 event_zone=values["timezone"],
             )
+    previous_offsets = list(event.reminder_offsets or ())
     for field, value in values.items():
         setattr(event, field, value)
     event.save()
+    if set(event.reminder_offsets) != set(previous_offsets):
+        hooks.event_reminder_offsets_changed(event=event, previous=previous_offsets)
     if status is not None and status != event.status:
         if status == EventStatus.PUBLISHED:
             publish_event(event=event)

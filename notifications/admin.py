@@ -1,8 +1,11 @@
 """Read-only views of the outbox and subscriptions for superusers (operations, not editing:
 rows change state only through dispatch and the subscription services)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from . import services
 from .models import OutboxMessage, Subscription
 
 
@@ -37,3 +40,22 @@ class SubscriptionAdmin(ReadOnlyAdmin):
     list_filter = ("state", "region", "language")
     search_fields = ("email",)
     exclude = ("confirm_token", "unsubscribe_token")
+    actions = ("rotate_links",)
+
+    @admin.action(description=_("Give new links (the old ones stop working)"))
+    def rotate_links(self, request, queryset):
+        """For a link that leaked: the subscription stays, its links change."""
+        count = 0
+        for subscription in queryset.order_by("pk"):
+            services.rotate_link_tokens(subscription=subscription)
+            count += 1
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d subscription has new links.",
+                "%(count)d subscriptions have new links.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )

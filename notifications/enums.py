@@ -22,6 +22,7 @@ class MessageKind(models.TextChoices):
     SESSION_CANCELLED = "session_cancelled", _("Session cancellation")
     WAITLIST_PROMOTED = "waitlist_promoted", _("Seat from the waitlist")
     RECORDING_AVAILABLE = "recording_available", _("Recording available")
+    SESSION_DROPPED = "session_dropped", _("Place given up")
 
 
 class SubscriptionState(models.TextChoices):

@@ -26,8 +26,13 @@ class Subscription(models.Model):
         choices=SubscriptionState.choices,
         default=SubscriptionState.PENDING,
     )
-    confirm_token = models.CharField(max_length=64, unique=True)
-    unsubscribe_token = models.CharField(max_length=64, unique=True)
+    # The links' secrets (kept: emails are rendered at send time and carry them) and their
+    # SHA-256 digests, by which a presented link is looked up (``events.tokens``).
+    confirm_token = models.CharField(max_length=64, editable=False)
+    confirm_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    unsubscribe_token = models.CharField(max_length=64, editable=False)
+    unsubscribe_token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    tokens_rotated_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     # The ISO week ("2026-W14") and due instant of the last digest planned for it.

@@ -1,5 +1,5 @@
 """Renderers of the participant emails: confirmation, reminder, change notice, cancellation,
-seat from the waitlist, recording available.
+seat from the waitlist, recording available, a seat given up.
 
 Each builds its email from current data at send time, in the participant's current language
 and zone (every time also in the session's own zone), or says ``Skip`` when the row is no
@@ -135,12 +135,16 @@ def _session_email(
     *,
     language: str,
     cache: dict,
+    without_join_link: bool = False,
     **extra,
 ) -> Rendered:
     """An email about one session, its times in the participant's zone (and the session's)."""
     zone = _zone(participant, session)
+    shown = session_context(session, zone=zone, language=language, cache=cache)
+    if without_join_link:
+        shown = {**shown, "join_url": ""}  # a copy: the cached context is shared
     context = {
-        "session": session_context(session, zone=zone, language=language, cache=cache),
+        "session": shown,
         "timezone": zone,
         **extra,
     }
@@ -346,3 +350,25 @@ def render_recording_available(message, cache, participant, language) -> Rendere
     return _session_email(
         "recording_available", session, participant, language=language, cache=cache
     )
+
+
+@register(MessageKind.SESSION_DROPPED)
+@_in_language
+def render_session_dropped(message, cache, participant, language) -> Rendered | Skip:
+    """The participant gave up their seat: the iMIP ``CANCEL`` takes the session out of the
+    calendar the invitation put it in (no join link: the place is gone)."""
+    session = message.session
+    if session is None:
+        return Skip("the session was deleted")
+    place = _place(message, cache)
+    if place is not None and place.status in ACTIVE:
+        return Skip("the participant holds a place in the session again")
+    rendered = _session_email(
+        "session_dropped",
+        session,
+        participant,
+        language=language,
+        cache=cache,
+        without_join_link=True,
+    )
+    return attach_invitation(rendered, session, participant, method="CANCEL")

@@ -12,6 +12,8 @@ Keys (``dedupe_key``) and what they make idempotent:
   per (participant, session): a new edit pushes its due time (the debounce);
 - cancellation ``session-cancelled:{participant}:{session}:{sequence}``;
 - promotion ``waitlist-promoted:{place}:{confirmed instant}``; recording ``recording:…``;
+- a seat given up ``session-dropped:{participant}:{session}:{released instant}`` (a newer
+  drop of the same session cancels the pending one);
 - confirmation ``registration-confirmed:{registration}:{digest of the places and their
   update instants}``: a repeated identical registration sends nothing new.
 """
@@ -29,7 +31,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from events.models import Session
+from events.enums import SessionStatus
+from events.models import Event, Session
 from registrations.enums import SeatStatus
 from registrations.models import ACTIVE_SEAT_STATUSES, Participant, Registration
 from registrations.models import SessionRegistration as Place
@@ -50,6 +53,7 @@ PLACE_KINDS = (
     MessageKind.SESSION_CANCELLED,
     MessageKind.WAITLIST_PROMOTED,
     MessageKind.RECORDING_AVAILABLE,
+    MessageKind.SESSION_DROPPED,
 )
 NEVER_SENT = (OutboxState.CANCELLED, OutboxState.SKIPPED)
 
@@ -106,8 +110,9 @@ def schedule_reminders(
 
     Pending rows move to the new due time; rows never handed to SMTP (cancelled, skipped) come
     back; a reminder already sent (or being sent) for this very start is not planned again.
-    Reminders whose time has passed, or of a cancelled session, are cancelled. ``fresh``: the
-    participants are new (no rows to look up). Returns how many rows were written or moved.
+    Reminders whose time has passed, of a cancelled session, or at an offset the event no
+    longer has, are cancelled. ``fresh``: the participants are new (no rows to look up).
+    Returns how many rows were written or moved.
     """
     if not participants:
         return 0
@@ -131,6 +136,9 @@ def schedule_reminders(
     new: list[dict] = []
     updates: dict[tuple, list[int]] = defaultdict(list)
     cancelled: list[int] = []
+    for (_participant_id, offset), rows in existing.items():
+        if offset not in offsets:  # the organiser dropped this offset
+            cancelled += [row.pk for row in rows if row.state == OutboxState.PENDING]
     for participant in participants:
         zone = _zone(participant, session)
         for offset in offsets:
@@ -156,7 +164,7 @@ def schedule_reminders(
             keep = (pending or revivable or [None])[0]
             cancelled += [pk for pk in pending if pk != keep]
             if keep is not None:
-                updates[(due, offset)].append(keep)
+                updates[(due, offset, zone, participant.language)].append(keep)
                 continue
             key = _reminder_key(participant.pk, session.pk, offset)
             if any(row.dedupe_key == key for row in rows):
@@ -173,7 +181,7 @@ def schedule_reminders(
     if cancelled:
         _cancel(pk__in=cancelled)
     revive = (OutboxState.PENDING, *NEVER_SENT)
-    for (due, offset), pks in updates.items():
+    for (due, offset, zone, language), pks in updates.items():
         # One UPDATE per distinct due time (recipients in one zone share it).
         OutboxMessage.objects.filter(pk__in=pks, state__in=revive).update(
             state=OutboxState.PENDING,
@@ -182,6 +190,8 @@ def schedule_reminders(
             attempts=0,
             last_error="",
             payload={"offset": offset, "starts_at": start},
+            timezone=zone,
+            language=language,
             updated_at=now,
         )
     outbox.enqueue_many(new)
@@ -252,16 +262,63 @@ def plan_waitlist_promotion(*, place: Place) -> None:
     schedule_reminders(session=session, participants=[participant])
 
 
+def _dropped_key(place: Place) -> str:
+    released = (place.cancelled_at or timezone.now()).isoformat()
+    return f"session-dropped:{place.participant_id}:{place.session_id}:{released}"
+
+
 @transaction.atomic(savepoint=False)
 def drop_place_emails(*, places: Iterable[Place]) -> int:
-    """Places were given up: their pending reminders and notices are cancelled."""
+    """Places were given up: their pending reminders and notices are cancelled, and each
+    seat given up (a place that was confirmed, hence in the participant's calendar) gets a
+    short email with the iMIP ``CANCEL`` that takes the session out of that calendar.
+    Returns how many pending rows were cancelled."""
+    places = list(places)
     by_participant: dict[int, list[int]] = defaultdict(list)
     for place in places:
         by_participant[place.participant_id].append(place.session_id)
-    return sum(
+    cancelled = sum(
         _cancel(participant_id=participant_id, session_id__in=sessions, kind__in=PLACE_KINDS)
         for participant_id, sessions in by_participant.items()
     )
+    _write(
+        [
+            {
+                "kind": MessageKind.SESSION_DROPPED,
+                "dedupe_key": _dropped_key(place),
+                **_about(place.participant, place.session),
+            }
+            for place in places
+            if place.confirmed_at is not None  # a waitlist place was never in a calendar
+        ]
+    )
+    return cancelled
+
+
+@transaction.atomic(savepoint=False)
+def follow_participant_preferences(*, participant: Participant) -> int:
+    """A participant changed their preferences: their pending emails take the current
+    language and zone, and the reminders planned in another zone are planned again (the
+    night rule depends on the zone). Returns how many sessions' reminders were re-planned."""
+    pending = OutboxMessage.objects.filter(participant_id=participant.pk, state=OutboxState.PENDING)
+    moved = {
+        session.pk: session
+        for row in pending.filter(kind=MessageKind.SESSION_REMINDER).select_related(
+            "session__event"
+        )
+        if (session := row.session) is not None and row.timezone != _zone(participant, session)
+    }
+    now = timezone.now()
+    for session in moved.values():
+        schedule_reminders(session=session, participants=[participant], now=now)
+    pending.exclude(language=participant.language).update(
+        language=participant.language, updated_at=now
+    )
+    if participant.timezone:
+        pending.exclude(timezone=participant.timezone).update(
+            timezone=participant.timezone, updated_at=now
+        )
+    return len(moved)
 
 
 @transaction.atomic(savepoint=False)
@@ -356,6 +413,24 @@ def plan_cancellation_notices(*, session: Session) -> int:
             for participant in participants
         ]
     )
+
+
+@transaction.atomic(savepoint=False)
+def replan_event_reminders(*, event: Event) -> int:
+    """An event's reminder offsets changed: the reminders of each of its scheduled sessions
+    that has not started follow the new offsets (new offsets planned, dropped ones
+    cancelled). Returns how many sessions were re-planned."""
+    now = timezone.now()
+    sessions = list(
+        Session.objects.filter(event=event, status=SessionStatus.SCHEDULED, starts_at__gt=now)
+        .filter(registrations__status=SeatStatus.CONFIRMED)
+        .distinct()
+        .order_by("starts_at", "pk")
+    )
+    for session in sessions:
+        session.event = event  # the offsets just saved, and no query per session
+        schedule_reminders(session=session, participants=_confirmed_participants(session), now=now)
+    return len(sessions)
 
 
 @transaction.atomic(savepoint=False)

@@ -8,6 +8,7 @@ from django.db.models import Count, Min
 
 from events.enums import EventStatus, SessionStatus
 from events.models import Region, Session
+from events.tokens import digests_match, lookup_digest
 
 from . import digests
 from .enums import OutboxState
@@ -18,16 +19,24 @@ def region_by_code(code: str) -> Region | None:
     return Region.objects.filter(code=code).first()
 
 
-def subscription_by_confirm_token(token: str) -> Subscription | None:
-    if not token:
+def _subscription_by_digest(field: str, token: str) -> Subscription | None:
+    """The subscription whose ``field`` digest is the presented token's: looked up by the
+    digest (indexed) and compared in constant time, never by the secret itself."""
+    digest = lookup_digest(token)
+    if digest is None:
         return None
-    return Subscription.objects.select_related("region").filter(confirm_token=token).first()
+    subscription = Subscription.objects.select_related("region").filter(**{field: digest}).first()
+    if subscription is None or not digests_match(getattr(subscription, field), digest):
+        return None
+    return subscription
+
+
+def subscription_by_confirm_token(token: str) -> Subscription | None:
+    return _subscription_by_digest("confirm_token_hash", token)
 
 
 def subscription_by_unsubscribe_token(token: str) -> Subscription | None:
-    if not token:
-        return None
-    return Subscription.objects.select_related("region").filter(unsubscribe_token=token).first()
+    return _subscription_by_digest("unsubscribe_token_hash", token)
 
 
 def sessions_for_region_digest(

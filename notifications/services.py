@@ -3,7 +3,6 @@ raise :class:`NotificationsError` with a message a person can act on."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 from django.conf import settings
@@ -14,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events import scheduling
+from events import scheduling, tokens
 
 from . import digests, outbox, selectors
 from .enums import MessageKind, SubscriptionState
@@ -25,8 +24,15 @@ SUPPORTED_LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
 PLAN_BATCH = 500
 
 
-def _new_token() -> str:
-    return secrets.token_urlsafe(32)
+def new_link_tokens(*, confirm: bool = True, unsubscribe: bool = True) -> dict[str, str]:
+    """Fresh secrets (256 bits each) for a subscription's confirm and/or unsubscribe link,
+    with their digests: the field values to set on the subscription."""
+    fields = {}
+    for name, wanted in (("confirm_token", confirm), ("unsubscribe_token", unsubscribe)):
+        if wanted:
+            token = tokens.new_token()
+            fields[name], fields[f"{name}_hash"] = token, tokens.hash_token(token)
+    return fields
 
 
 def _clean_email(email: str) -> str:
@@ -72,15 +78,15 @@ def subscribe(
             region=region,
             language=language,
             timezone=zone,
-            confirm_token=_new_token(),
-            unsubscribe_token=_new_token(),
+            **new_link_tokens(),
         )
     elif subscription.state == SubscriptionState.CONFIRMED:
         return
     else:
         # Pending or unsubscribed: the request stands as a fresh one (new confirmation link).
         if subscription.state == SubscriptionState.UNSUBSCRIBED:
-            subscription.confirm_token = _new_token()
+            for field, value in new_link_tokens(unsubscribe=False).items():
+                setattr(subscription, field, value)
         subscription.state = SubscriptionState.PENDING
         subscription.language = language
         subscription.timezone = zone
@@ -89,7 +95,9 @@ def subscribe(
     outbox.enqueue(
         kind=MessageKind.SUBSCRIPTION_CONFIRM,
         recipient=subscription.email,
-        dedupe_key=f"subscription-confirm:{subscription.pk}:{subscription.confirm_token[:12]}:{today}",
+        dedupe_key=(
+            f"subscription-confirm:{subscription.pk}:{subscription.confirm_token_hash[:12]}:{today}"
+        ),
         language=subscription.language,
         timezone_name=subscription.timezone,
         region_code=region.code,
@@ -154,6 +162,18 @@ def unsubscribe(*, token: str) -> Subscription:
         subscription.unsubscribed_at = timezone.now()
         subscription.save()
     outbox.cancel_pending(subscription=subscription)
+    return subscription
+
+
+@transaction.atomic
+def rotate_link_tokens(*, subscription: Subscription) -> Subscription:
+    """Give a subscription new confirm and unsubscribe links; the old ones stop working at
+    once. Emails not sent yet carry the new links (they are rendered at send time)."""
+    subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
+    for field, value in new_link_tokens().items():
+        setattr(subscription, field, value)
+    subscription.tokens_rotated_at = timezone.now()
+    subscription.save()
     return subscription
 
 

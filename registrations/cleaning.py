@@ -8,7 +8,6 @@ person can act on. The services call these before they touch a row.
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +18,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from events import scheduling
+from events.tokens import new_token as new_token  # the participant's links (services use it)
 
 from .enums import QuestionKind
 from .errors import RegistrationsError
@@ -27,7 +27,6 @@ NAME_MAX_LENGTH = 200
 EMAIL_MAX_LENGTH = 254
 ANSWER_MAX_LENGTH = 2000
 MAX_ANSWERS = 50
-TOKEN_BYTES = 32  # 256 bits, urlsafe base64: 43 characters
 
 # C0/C1 controls and the bidirectional overrides/isolates that can disguise text in exports.
 _LINE_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -45,11 +44,6 @@ class QuestionRule:
     required: bool = False
     choices: tuple[str, ...] = ()
     text: str = ""
-
-
-def new_token() -> str:
-    """A fresh secret for a participant's links (≥ 128 bits; 256 here)."""
-    return secrets.token_urlsafe(TOKEN_BYTES)
 
 
 def clean_line(value: Any, *, field: str, max_length: int, required: bool = False) -> str:

@@ -62,6 +62,14 @@ def registration_cancelled(
     planning.drop_place_emails(places=session_registrations)
 
 
+def participant_preferences_changed(*, participant: Participant) -> None:
+    """A participant changed their preferences (zone, language, reminders, …) themselves.
+    Their time zone decides when reminders are due (none at night), so those follow it."""
+    from notifications import planning
+
+    planning.follow_participant_preferences(participant=participant)
+
+
 def participant_erased(*, participant: Participant) -> None:
     """A participant's personal data was erased (the row is anonymised, seats released)."""
     from notifications import planning

@@ -7,7 +7,6 @@ organisers' views (:func:`session_seat_counts`, :func:`registrations_for_organis
 
 from __future__ import annotations
 
-import hmac
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -16,12 +15,10 @@ from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
 
 from events.models import Event, Session
 from events.selectors import feed_state
+from events.tokens import digests_match, lookup_digest
 
 from .enums import RegistrationStatus, SeatStatus
 from .models import ACTIVE_SEAT_STATUSES, Participant, Question, Registration, SessionRegistration
-from .services import hash_token
-
-TOKEN_MAX_LENGTH = 64
 
 
 def participant_by_token(token: str) -> Participant | None:
@@ -30,15 +27,15 @@ def participant_by_token(token: str) -> Participant | None:
     The lookup goes by the token's SHA-256 digest (indexed), then compares digests in
     constant time: neither step compares the secret itself, so timing tells nothing.
     """
-    if not isinstance(token, str) or not 20 <= len(token) <= TOKEN_MAX_LENGTH:
+    digest = lookup_digest(token)
+    if digest is None:
         return None
-    digest = hash_token(token)
     participant = (
         Participant.objects.select_related("region")
         .filter(token_hash=digest, erased_at__isnull=True)
         .first()
     )
-    if participant is None or not hmac.compare_digest(participant.token_hash, digest):
+    if participant is None or not digests_match(participant.token_hash, digest):
         return None
     return participant
 

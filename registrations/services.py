@@ -574,6 +574,7 @@ def update_participant_preferences(
         participant.digest = bool(digest)
         participant.digest_consented_at = now if digest else None
     participant.save()
+    hooks.participant_preferences_changed(participant=participant)
     return participant
 
 

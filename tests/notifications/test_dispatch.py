@@ -29,8 +29,7 @@ def confirmation(email):
             email=email,
             region_id=1,
             timezone="Europe/Paris",
-            confirm_token=f"c-{email}",
-            unsubscribe_token=f"u-{email}",
+            **services.new_link_tokens(),
         ),
         language="fr",
     )

@@ -268,4 +268,63 @@ def test_rows_no_longer_true_are_skipped_with_their_reason(register, plenary, sm
         ("ben@example.org", "session_reminder", "the participant has no seat in the session"),
         ("ben@example.org", "session_reminder", "the participant has no seat in the session"),
     ]
-    assert sorted(message["To"] for message in smtp_sink.messages) == ["ana@example.org"]
+    # Ben's calendar still hears that his seat is gone (the iMIP CANCEL).
+    assert sorted((message["To"], message["Subject"]) for message in smtp_sink.messages) == [
+        ("ana@example.org", "Your registration for Autumn meeting"),
+        ("ben@example.org", "Place given up: Opening plenary"),
+    ]
+
+
+def test_a_seat_given_up_gets_a_short_email_whose_cancel_removes_it_from_the_calendar(
+    register, plenary, smtp_sink, site, api
+):
+    ana = register("ana@example.org", [plenary], timezone="Europe/Berlin", language="de")
+    OutboxMessage.objects.update(state="cancelled")
+    api.patch(
+        f"/api/registrations/{ana.participant.token}/",
+        {"drop_sessions": [plenary.pk]},
+        format="json",
+    )
+    result = send()
+    [message] = smtp_sink.messages
+    found = parts(message)
+    uid, sequence = feed_facts(api, plenary)
+    assert (result.sent, message["To"], message["Subject"]) == (
+        1,
+        "ana@example.org",
+        "Place given up: Opening plenary",
+    )
+    assert sorted(found) == [
+        f"application/ics;session-{plenary.pk}.ics",
+        "text/calendar;method=CANCEL",
+        "text/html",
+        "text/plain",
+    ]
+    assert calendar_facts(found["text/calendar;method=CANCEL"]) == (
+        "CANCEL",
+        uid,
+        sequence,
+        "CANCELLED",
+        "mailto:ana@example.org",
+    )
+    text = found["text/plain"]
+    assert (
+        "Dienstag, 29. Oktober 2030, 14:00–15:30 (Europe/Berlin, UTC+01:00)" in text,
+        "https://meet.example/plenary" in text,
+        f"https://meridian.example/registrations/{ana.participant.token}/" in text,
+    ) == (True, False, True)
+
+
+def test_a_seat_taken_again_before_the_email_goes_sends_no_cancel(
+    register, plenary, smtp_sink, site
+):
+    ana = register("ana@example.org", [plenary]).participant
+    OutboxMessage.objects.update(state="cancelled")
+    registration_services.drop_session(participant=ana, session=plenary)
+    registration_services.add_sessions(participant=ana, sessions=[plenary.pk])
+    OutboxMessage.objects.exclude(kind="session_dropped").update(state="cancelled")
+    result = send()
+    assert (result.sent, result.skipped, smtp_sink.messages) == (0, 1, [])
+    assert list(
+        OutboxMessage.objects.filter(kind="session_dropped").values_list("state", "last_error")
+    ) == [("skipped", "the participant holds a place in the session again")]

@@ -242,3 +242,124 @@ def test_a_failing_change_rolls_its_rows_back(register, plenary):
     with pytest.raises(Exception, match="within the event's dates"):
         event_services.update_session(session=plenary, starts_at=at(2031, 1, 1, 12, 0))
     assert rows() == before
+
+
+def reminder_facts(session):
+    return list(
+        OutboxMessage.objects.filter(kind="session_reminder", session=session)
+        .order_by("recipient", "payload__offset", "id")
+        .values_list("recipient", "state", "due_at", "timezone", "language", "payload__offset")
+    )
+
+
+def test_changing_time_zone_replans_pending_reminders_with_the_night_rule(register, plenary, api):
+    ana = register("ana@example.org", [plenary], timezone="Europe/Paris").participant
+    before = sorted(OutboxMessage.objects.values_list("pk", flat=True))
+    response = api.patch(
+        f"/api/registrations/{ana.token}/",
+        {"timezone": "Asia/Tokyo", "language": "fr"},
+        format="json",
+    )
+    assert response.status_code == 200
+    # 24 h before is 22:00 in Tokyo: moved to 20:00 there (11:00 UTC); 1 h before stays.
+    assert reminder_facts(plenary) == [
+        ("ana@example.org", "pending", at(2030, 10, 29, 12, 0), "Asia/Tokyo", "fr", 60),
+        ("ana@example.org", "pending", at(2030, 10, 28, 11, 0), "Asia/Tokyo", "fr", 1440),
+    ]
+    assert sorted(OutboxMessage.objects.values_list("pk", flat=True)) == before
+
+
+def test_changing_time_zone_back_moves_the_reminder_back(register, plenary):
+    ana = register("ana@example.org", [plenary], timezone="Asia/Tokyo").participant
+    registration_services.change_registration(participant=ana, timezone="Europe/Paris")
+    assert reminder_facts(plenary) == [
+        ("ana@example.org", "pending", at(2030, 10, 29, 12, 0), "Europe/Paris", "en", 60),
+        ("ana@example.org", "pending", at(2030, 10, 28, 13, 0), "Europe/Paris", "en", 1440),
+    ]
+
+
+def test_a_preference_change_that_leaves_the_zone_moves_no_reminder(register, plenary):
+    ana = register("ana@example.org", [plenary], timezone="Asia/Tokyo").participant
+    OutboxMessage.objects.filter(kind="session_reminder", payload__offset=60).update(state="sent")
+    before = reminder_facts(plenary)
+    registration_services.change_registration(participant=ana, name="Ana María")
+    assert reminder_facts(plenary) == before
+    registration_services.change_registration(participant=ana, timezone="Europe/Paris")
+    # A reminder already sent is history: only the pending one moves.
+    assert reminder_facts(plenary) == [
+        ("ana@example.org", "sent", at(2030, 10, 29, 12, 0), "Asia/Tokyo", "en", 60),
+        ("ana@example.org", "pending", at(2030, 10, 28, 13, 0), "Europe/Paris", "en", 1440),
+    ]
+
+
+def test_changing_reminder_offsets_replans_the_pending_reminders_of_each_session(
+    register, plenary, autumn_event, organiser
+):
+    register("ana@example.org", [plenary], timezone="Europe/Paris")
+    register("ben@example.org", [plenary], timezone="Asia/Tokyo")
+    response = organiser.patch(
+        f"/api/events/{autumn_event.slug}/", {"reminder_offsets": [180, 60]}, format="json"
+    )
+    assert response.status_code == 200
+    assert [row[:3] + row[5:] for row in reminder_facts(plenary)] == [
+        ("ana@example.org", "pending", at(2030, 10, 29, 12, 0), 60),
+        ("ana@example.org", "pending", at(2030, 10, 29, 10, 0), 180),
+        ("ana@example.org", "cancelled", at(2030, 10, 28, 13, 0), 1440),
+        ("ben@example.org", "pending", at(2030, 10, 29, 12, 0), 60),
+        ("ben@example.org", "pending", at(2030, 10, 29, 10, 0), 180),
+        ("ben@example.org", "cancelled", at(2030, 10, 28, 11, 0), 1440),
+    ]
+    # Back to the default: the 24 h reminders come back (same rows), the 3 h ones go.
+    event_services.update_event(event=autumn_event, reminder_offsets=[1440, 60])
+    assert [row[:3] + row[5:] for row in reminder_facts(plenary)] == [
+        ("ana@example.org", "pending", at(2030, 10, 29, 12, 0), 60),
+        ("ana@example.org", "cancelled", at(2030, 10, 29, 10, 0), 180),
+        ("ana@example.org", "pending", at(2030, 10, 28, 13, 0), 1440),
+        ("ben@example.org", "pending", at(2030, 10, 29, 12, 0), 60),
+        ("ben@example.org", "cancelled", at(2030, 10, 29, 10, 0), 180),
+        ("ben@example.org", "pending", at(2030, 10, 28, 11, 0), 1440),
+    ]
+    assert OutboxMessage.objects.filter(kind="session_reminder").count() == 6
+
+
+def test_an_event_change_that_keeps_the_offsets_replans_nothing(register, plenary, autumn_event):
+    register("ana@example.org", [plenary], timezone="Europe/Paris")
+    OutboxMessage.objects.filter(kind="session_reminder").update(due_at=at(2030, 1, 1, 0, 0))
+    event_services.update_event(event=autumn_event, title="Autumn meeting 2030")
+    assert {row[2] for row in reminder_facts(plenary)} == {at(2030, 1, 1, 0, 0)}
+
+
+def test_dropping_a_seat_plans_one_cancel_email_and_cancels_its_reminders(register, plenary):
+    ana = register("ana@example.org", [plenary]).participant
+    register("ben@example.org", [plenary])
+    carla = register("carla@example.org", [plenary]).participant  # waitlisted
+    registration_services.drop_session(participant=carla, session=plenary)
+    registration_services.drop_session(participant=ana, session=plenary)
+    assert sorted(
+        OutboxMessage.objects.filter(participant_id__in=[ana.pk, carla.pk])
+        .exclude(kind="registration_confirmed")
+        .values_list("recipient", "kind", "state")
+    ) == [
+        ("ana@example.org", "session_dropped", "pending"),
+        ("ana@example.org", "session_reminder", "cancelled"),
+        ("ana@example.org", "session_reminder", "cancelled"),
+    ]
+
+
+def test_cancelling_a_registration_plans_a_cancel_email_per_seat(register, plenary, autumn_event):
+    workshop = event_services.create_session(
+        event=autumn_event,
+        title="Workshop",
+        starts_at=at(2030, 10, 30, 13, 0),
+        duration_minutes=60,
+    )
+    ana = register("ana@example.org", [plenary, workshop]).participant
+    registration_services.cancel_registration(participant=ana)
+    assert sorted(
+        OutboxMessage.objects.filter(kind="session_dropped").values_list(
+            "recipient", "session__title", "state"
+        )
+    ) == [
+        ("ana@example.org", "Opening plenary", "pending"),
+        ("ana@example.org", "Workshop", "pending"),
+    ]

@@ -37,8 +37,7 @@ def make_backlog(count: int) -> set[str]:
                 region=regions[index % len(regions)],
                 language=LANGUAGES[index % len(LANGUAGES)],
                 timezone=ZONES[index % len(ZONES)],
-                confirm_token=f"confirm-{index}",
-                unsubscribe_token=f"unsubscribe-{index}",
+                **services.new_link_tokens(),
             )
             for index in range(count)
         ],
