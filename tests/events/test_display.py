@@ -149,7 +149,7 @@ def test_format_span_names_the_zone_and_offset_in_each_language():
         ("en", "Europe/London"): ("Tuesday, 28 April 2026, 13:00–14:30 (Europe/London, UTC+01:00)"),
         ("fr", "Europe/Paris"): "mardi 28 avril 2026, 14:00–15:30 (Europe/Paris, UTC+02:00)",
         ("zh-hans", "Asia/Shanghai"): (
-            "2026年4月28日星期二, 20:00–21:30 (Asia/Shanghai, UTC+08:00)"
+            "2026年4月28日星期二 20:00–21:30（Asia/Shanghai，UTC+08:00）"
         ),
         ("ru", "Asia/Kolkata"): (
             "вторник, 28 апреля 2026\u202fг., 17:30–19:00 (Asia/Kolkata, UTC+05:30)"

@@ -65,12 +65,13 @@ def test_confirmation_in_french_for_tokyo_with_invitation_and_links(
     [message] = smtp_sink.messages
     found = parts(message)
     text = found["text/plain"]
-    assert message["Subject"] == "Your registration for Autumn meeting"
+    assert message["Subject"] == "Votre inscription à Autumn meeting"
     assert [line.strip() for line in text.splitlines()[4:8]] == [
         "* Opening plenary (Autumn meeting)",
         "mardi 29 octobre 2030, 22:00–23:30 (Asia/Tokyo, UTC+09:00)",
-        "Session's own time: mardi 29 octobre 2030, 14:00–15:30 (Europe/Amsterdam, UTC+01:00)",
-        "Join: https://meet.example/plenary",
+        "Horaire dans le fuseau de la séance : mardi 29 octobre 2030, 14:00–15:30 "
+        "(Europe/Amsterdam, UTC+01:00)",
+        "Rejoindre : https://meet.example/plenary",
     ]
     assert f"https://meridian.example/registrations/{ana.token}/" in text
     assert f"https://meridian.example/calendars/{ana.token}.ics" in text
@@ -99,7 +100,7 @@ def test_confirmation_lists_a_waitlist_place_without_inviting_to_it(
     [message] = smtp_sink.messages
     found = parts(message)
     assert sorted(found) == ["text/html", "text/plain"]
-    assert "On the waitlist (position 1)" in found["text/plain"]
+    assert "En lista de espera (posición 1)" in found["text/plain"]
     assert (
         "martes, 29 de octubre de 2030, 14:00–15:30 (Europe/Madrid, UTC+01:00)"
         in (found["text/plain"])
@@ -124,7 +125,7 @@ def test_reminder_in_arabic_with_one_click_off_that_stops_the_next_one(
     found = parts(message)
     assert '<html lang="ar" dir="rtl">' in found["text/html"]
     assert "الثلاثاء، 29 أكتوبر 2030" in found["text/plain"]
-    assert "(Asia/Dubai, UTC+04:00)" in found["text/plain"]
+    assert "(Asia/Dubai، UTC+04:00)" in found["text/plain"]
     assert client.post(url.removeprefix("https://meridian.example")).status_code == 200
     ana.refresh_from_db()
     OutboxMessage.objects.filter(pk=second.pk).update(state="pending")
@@ -154,12 +155,12 @@ def test_two_edits_make_one_change_notice_with_the_updated_invitation(
     [message] = smtp_sink.messages
     found = parts(message)
     text = found["text/plain"]
-    assert message["Subject"] == "Changed: Opening plenary"
+    assert message["Subject"] == "Geändert: Opening plenary"
     assert (
         "Dienstag, 5. November 2030, 10:00–11:30 (America/New_York, UTC-05:00)" in text,
-        "It was: Dienstag, 29. Oktober 2030, 09:00–10:30 (America/New_York, UTC-04:00)" in text,
-        "The link to join has changed." in text,
-        "Join: https://meet.example/room-b" in text,
+        "Bisher: Dienstag, 29. Oktober 2030, 09:00–10:30 (America/New_York, UTC-04:00)" in text,
+        "Der Teilnahmelink hat sich geändert." in text,
+        "Teilnehmen: https://meet.example/room-b" in text,
     ) == (True, True, True, True)
     uid, sequence = feed_facts(api, plenary)
     assert calendar_facts(found["text/calendar;method=REQUEST"]) == (
@@ -234,12 +235,12 @@ def test_promotion_and_recording_emails(register, plenary, smtp_sink, site):
     received = sorted((message["To"], message["Subject"]) for message in smtp_sink.messages)
     assert received == [
         ("ben@example.org", "Recording available: Opening plenary"),
-        ("carla@example.org", "Recording available: Opening plenary"),
-        ("carla@example.org", "You have a seat: Opening plenary"),
+        ("carla@example.org", "录像可供观看：Opening plenary"),
+        ("carla@example.org", "您已获得席位：Opening plenary"),
     ]
-    promoted = next(m for m in smtp_sink.messages if m["Subject"].startswith("You have"))
+    promoted = next(m for m in smtp_sink.messages if m["Subject"].startswith("您已获得席位"))
     found = parts(promoted)
-    assert "2030年10月29日星期二, 21:00–22:30 (Asia/Shanghai, UTC+08:00)" in found["text/plain"]
+    assert "2030年10月29日星期二 21:00–22:30（Asia/Shanghai，UTC+08:00）" in found["text/plain"]
     assert calendar_facts(found["text/calendar;method=REQUEST"])[0] == "REQUEST"
 
 

@@ -104,7 +104,7 @@ def test_build_schedule_puts_sessions_on_the_viewers_day():
     assert summary(days) == [
         (
             "mardi 28 avril 2026",
-            [("Early", "15:00", "08:00 in Amsterdam · 15:00 your time", True, "")],
+            [("Early", "15:00", "08:00 à Amsterdam · 15:00 chez vous", True, "")],
         ),
         (
             "mercredi 29 avril 2026",
@@ -112,7 +112,7 @@ def test_build_schedule_puts_sessions_on_the_viewers_day():
                 (
                     "Late",
                     "07:00",
-                    "00:00 in Amsterdam · 07:00 your time",
+                    "00:00 à Amsterdam · 07:00 chez vous",
                     False,
                     "",
                 )

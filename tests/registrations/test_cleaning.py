@@ -107,7 +107,7 @@ def test_clean_answers_keeps_valid_answers_and_drops_empty_optional_ones():
         ({"role": "chair", "topics": ["a"]}, "Answer “Topics” with text."),
         (
             {"role": "chair", "topics": "x" * 2001},
-            "Keep the answer to “Topics” under 2000 characters.",
+            "Keep the answer to “Topics” to at most 2000 characters.",
         ),
         (
             {"role": "chair", "topics": "a\x00b"},
