@@ -57,9 +57,8 @@ def _is_over(event: Event, now: datetime) -> bool:
     return now >= closes_at
 
 
-def sessions_asked(event: Event | None, session_ids: Iterable[Any]) -> list[Session]:
-    """The sessions asked for, in the order asked, checked against the rules that do not
-    depend on anyone's earlier registrations (so refusing them reveals nothing)."""
+def session_ids_asked(session_ids: Iterable[Any]) -> list[int]:
+    """The session ids asked for, in the order asked, without repeats (no query)."""
     ids: list[int] = []
     for value in session_ids or ():
         if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**63:
@@ -73,7 +72,33 @@ def sessions_asked(event: Event | None, session_ids: Iterable[Any]) -> list[Sess
             _("Choose at most %(max)d sessions at a time.") % {"max": MAX_SESSIONS_PER_CALL},
             field="sessions",
         )
-    found = Session.objects.select_related("event").in_bulk(ids)
+    return ids
+
+
+def sessions_asked(
+    event: Event | None, session_ids: Iterable[Any], *, lock: bool = False
+) -> list[Session]:
+    """The sessions asked for, in the order asked, checked against the rules that do not
+    depend on anyone's earlier registrations (so refusing them reveals nothing).
+
+    ``lock`` (only with an ``event``): read the rows locked, in id order as
+    :func:`.seats.lock_sessions` does, so that the caller can place seats without reading
+    them again. Every session returned then carries ``event`` without a join.
+    """
+    ids = session_ids_asked(session_ids)
+    if lock:
+        assert event is not None, "locking reads need the event the sessions belong to"
+        found = {
+            session.pk: session
+            for session in Session.objects.select_for_update()
+            .filter(pk__in=sorted(ids))
+            .order_by("pk")
+        }
+        for session in found.values():
+            if session.event_id == event.pk:
+                session.event = event
+    else:
+        found = Session.objects.select_related("event").in_bulk(ids)
     missing = [value for value in ids if value not in found]
     if missing:
         raise RegistrationsError(

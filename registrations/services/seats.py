@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from django.db import transaction
-from django.db.models import Count, F, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 
@@ -33,35 +32,34 @@ def lock_sessions(session_ids: Iterable[int]) -> dict[int, Session]:
     return {s.pk: s for s in Session.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
 
 
+# Both counts read the (session, status, waitlist_position) index: the confirmed rows (at most
+# the capacity) and the last waitlist position, which is the waitlist's length because
+# positions run 1..n. So the cost does not grow with the waitlist. Plain SQL: this runs
+# while the session row is locked, on every registration, and the ORM took longer to
+# compile it than the database took to answer it.
+_OCCUPANCY_SQL = """
+    SELECT
+        (SELECT COUNT(*) FROM registrations_sessionregistration
+         WHERE session_id = %(session)s AND status = %(confirmed)s),
+        COALESCE((SELECT MAX(waitlist_position) FROM registrations_sessionregistration
+                  WHERE session_id = %(session)s AND status = %(waitlisted)s), 0)
+"""
+
+
 def occupancy(session: Session) -> tuple[int, int]:
     """(confirmed, waitlisted) for a session; call with the session row locked (a new
-    statement, so it sees every place committed before the lock was granted).
-
-    Both read the (session, status, waitlist_position) index: the confirmed rows (at most
-    the capacity) and the last waitlist position, which is the waitlist's length because
-    positions run 1..n. So the cost does not grow with the waitlist.
-    """
-    places = SessionRegistration.objects.filter(session_id=OuterRef("pk")).order_by()
-    confirmed = (
-        places.filter(status=SeatStatus.CONFIRMED)
-        .values("session_id")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    last = (
-        places.filter(status=SeatStatus.WAITLISTED)
-        .order_by("-waitlist_position")
-        .values("waitlist_position")[:1]
-    )
-    row = (
-        Session.objects.filter(pk=session.pk)
-        .annotate(
-            confirmed=Coalesce(Subquery(confirmed), 0), waitlisted=Coalesce(Subquery(last), 0)
+    statement, so it sees every place committed before the lock was granted)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _OCCUPANCY_SQL,
+            {
+                "session": session.pk,
+                "confirmed": SeatStatus.CONFIRMED.value,
+                "waitlisted": SeatStatus.WAITLISTED.value,
+            },
         )
-        .values("confirmed", "waitlisted")
-        .get()
-    )
-    return row["confirmed"], row["waitlisted"]
+        confirmed, waitlisted = cursor.fetchone()
+    return confirmed, waitlisted
 
 
 def _fill_free_seats(session: Session, now: datetime) -> list[SessionRegistration]:
@@ -114,6 +112,7 @@ def place_in_sessions(
     now: datetime,
     skip_conflicts: bool,
     holds_nothing: bool = False,
+    locked: bool = False,
 ) -> list[SessionRegistration]:
     """Give the registration a place in each session: a seat while there are free ones and
     nobody waits, else the next waitlist position. Places already held are kept as they are.
@@ -121,10 +120,16 @@ def place_in_sessions(
     Another edition of a session already held is refused (``skip_conflicts=False``) or
     passed over without a word (``True``: the caller may not learn what is held).
     ``holds_nothing``: the participant was created in this transaction (skips a lookup).
+    ``locked``: the caller read ``sessions`` locked in this transaction (skips reading them
+    again; see :func:`.checks.sessions_asked`).
     """
     if not sessions:
         return []
-    locked = lock_sessions(session.pk for session in sessions)
+    rows = (
+        {session.pk: session for session in sessions}
+        if locked
+        else lock_sessions(session.pk for session in sessions)
+    )
     participant = registration.participant
     held = (
         {}
@@ -143,7 +148,7 @@ def place_in_sessions(
     }
     placed: list[SessionRegistration] = []
     for asked in sessions:
-        session = locked[asked.pk]
+        session = rows[asked.pk]
         if session.is_cancelled:
             raise RegistrationsError(
                 _("“%(title)s” is cancelled; it takes no registrations.")
