@@ -12,14 +12,12 @@ from django.db import router, transaction
 from django.db.models import Subquery
 from django.db.models.constants import OnConflict
 from django.utils import timezone as django_timezone
-from django.utils.translation import gettext as _
 
 from events.models import Event, Region
 from events.regions import region_for_country
 
 from .. import cleaning, hooks
 from ..enums import RegistrationSource, RegistrationStatus
-from ..errors import RegistrationsError
 from ..models import Participant, Registration, SessionRegistration
 from .checks import SUPPORTED_LANGUAGES, check_event_open, session_ids_asked, sessions_asked
 from .links import hash_token
@@ -54,30 +52,40 @@ def _participant_for_email(
     opts = Participant._meta
     fields = [field for field in opts.local_concrete_fields if field is not opts.auto_field]
     returning = [opts.pk, opts.get_field("region")]
-    for _attempt in range(3):
-        token = cleaning.new_token()
-        participant = Participant(
-            email=email,
+    token = cleaning.new_token()
+    participant = Participant(
+        email=email,
+        **defaults,
+        region_id=region,
+        token=token,
+        token_hash=hash_token(token),
+        privacy_consented_at=now,
+    )
+    # The insert that bulk_create(ignore_conflicts=True) makes, but returning the row.
+    rows = Participant._base_manager._insert(
+        [participant], fields=fields, returning_fields=returning, on_conflict=OnConflict.IGNORE
+    )
+    if rows and rows[0]:
+        participant.pk, participant.region_id = rows[0]
+        participant._state.adding = False
+        participant._state.db = router.db_for_write(Participant)
+        return participant, True
+    known = Participant.objects.filter(email=email).first()
+    if known is not None:
+        return known, False
+    # Nothing inserted and nobody with this email: only a clash of the random token (2**-256)
+    # gets here. The plain path then creates the row or says why it cannot.
+    token = cleaning.new_token()
+    return Participant.objects.get_or_create(
+        email=email,
+        defaults={
             **defaults,
-            region_id=region,
-            token=token,
-            token_hash=hash_token(token),
-            privacy_consented_at=now,
-        )
-        # The insert that bulk_create(ignore_conflicts=True) makes, but returning the row.
-        rows = Participant._base_manager._insert(
-            [participant], fields=fields, returning_fields=returning, on_conflict=OnConflict.IGNORE
-        )
-        if rows and rows[0]:
-            participant.pk, participant.region_id = rows[0]
-            participant._state.adding = False
-            participant._state.db = router.db_for_write(Participant)
-            return participant, True
-        known = Participant.objects.filter(email=email).first()
-        if known is not None:
-            return known, False
-        # Only a clash of the random token (2**-256) gets here: try again with another.
-    raise RegistrationsError(_("Registration did not go through; please try again."))
+            "region": Region.objects.filter(code=region_code).first() if region_code else None,
+            "token": token,
+            "token_hash": hash_token(token),
+            "privacy_consented_at": now,
+        },
+    )
 
 
 @transaction.atomic
