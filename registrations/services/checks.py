@@ -87,7 +87,8 @@ def sessions_asked(
     """
     ids = session_ids_asked(session_ids)
     if lock:
-        assert event is not None, "locking reads need the event the sessions belong to"
+        if event is None:
+            raise ValueError("A locking read needs the event the sessions belong to.")
         found = {
             session.pk: session
             for session in Session.objects.select_for_update()

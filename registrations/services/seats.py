@@ -34,15 +34,17 @@ def lock_sessions(session_ids: Iterable[int]) -> dict[int, Session]:
 
 # Both counts read the (session, status, waitlist_position) index: the confirmed rows (at most
 # the capacity) and the last waitlist position, which is the waitlist's length because
-# positions run 1..n. So the cost does not grow with the waitlist. Plain SQL: this runs
-# while the session row is locked, on every registration, and the ORM took longer to
-# compile it than the database took to answer it.
+# positions run 1..n. So the cost does not grow with the waitlist. ORDER BY … LIMIT 1, not
+# MAX(): without fresh statistics (after a bulk load) PostgreSQL scans the whole waitlist
+# for MAX(). Plain SQL: this runs while the session row is locked, on every registration,
+# and the ORM took longer to compile it than the database took to answer it.
 _OCCUPANCY_SQL = """
     SELECT
         (SELECT COUNT(*) FROM registrations_sessionregistration
          WHERE session_id = %(session)s AND status = %(confirmed)s),
-        COALESCE((SELECT MAX(waitlist_position) FROM registrations_sessionregistration
-                  WHERE session_id = %(session)s AND status = %(waitlisted)s), 0)
+        COALESCE((SELECT waitlist_position FROM registrations_sessionregistration
+                  WHERE session_id = %(session)s AND status = %(waitlisted)s
+                  ORDER BY waitlist_position DESC LIMIT 1), 0)
 """
 
 
