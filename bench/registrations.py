@@ -4,13 +4,29 @@ Creates (and drops afterwards) its own database, migrates it, starts gunicorn on
 with throttling switched off through THROTTLE_REGISTRATIONS, and drives
 ``POST /api/events/{slug}/registrations/`` with concurrent keep-alive clients (threads, each
 with its own ``http.client`` connection) for a bounded number of requests. Prints
-registrations/s, p50/p99 latency, the seat check, and the queries one registration costs
-when the session is empty and when it already holds many registrations.
+registrations/s, p50/p99 latency, the CPU one registration costs in gunicorn and in
+PostgreSQL (from /proc: on a machine shared with other work the rate says little alone), the
+seat check, and the queries one registration costs when the session is empty and when it
+already holds many registrations.
 
     .venv/bin/python bench/registrations.py [--requests 3000] [--clients 16] [--prefill 20000]
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/meridian_bench_reg),
-BENCH_WORKERS / BENCH_THREADS (gunicorn, default 3 × 4).
+BENCH_WORKER_CLASS / BENCH_WORKERS / BENCH_THREADS (gunicorn, default sync × 5 × 1).
+
+Why sync × 5 (2 × cores + 1) on 2 cores: with gthread (3 × 4, 2 × 4, 2 × 8) the thread
+holding a session's row lock waits for the GIL behind its siblings' request work, so every
+registration for that session waits longer; keep-alive connections also pile up on one
+worker. Measured side by side (1,500 registrations, load average 4-6 from other work):
+gthread 3 × 4 gave 110-160/s with p99 200-450 ms, sync × 5 150-220/s with p99 115-200 ms,
+for about the same CPU per registration.
+
+Measured on this machine (3 runs, median; load average 3.3-4.2 from other work), sync × 5:
+empty session 232/s (p50 67 ms, p99 92 ms), session holding 20,001 places 257/s (62/75 ms),
+spread over 8 sessions 237/s (67/86 ms); CPU per registration 4.8-6.3 ms in gunicorn and
+1.4-1.9 ms in PostgreSQL, which bounds two whole cores at about 280/s. 10 queries per
+registration (9 when waitlisted: no reminders), whatever the session holds. Before this
+work (3 × 4 gthread, 16 queries, load average 6.7-9.3): 67/s, 89/s and 86/s.
 """
 
 from __future__ import annotations
@@ -34,8 +50,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/meridian_bench_reg"
 )
-WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
-THREADS = int(os.environ.get("BENCH_THREADS", "4"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "5"))
+THREADS = int(os.environ.get("BENCH_THREADS", "1"))
+WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "sync")
 SERVER_ENV = {
     "DATABASE_URL": DATABASE_URL,
     "DATABASE_CONN_MAX_AGE": "600",
@@ -195,7 +212,7 @@ def start_server(port: int) -> subprocess.Popen:
         "--bind",
         f"127.0.0.1:{port}",
         "--worker-class",
-        "gthread",
+        WORKER_CLASS,
         "--workers",
         str(WORKERS),
         "--threads",
@@ -217,6 +234,28 @@ def start_server(port: int) -> subprocess.Popen:
             time.sleep(0.2)
     server.terminate()
     raise SystemExit("gunicorn did not start within 30 s")
+
+
+def cpu_seconds(server_pid: int) -> tuple[float, float]:
+    """CPU time (user + system) used so far by gunicorn (master and workers) and by the
+    PostgreSQL backends serving the bench's database, read from /proc (Linux)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    name = urlparse(DATABASE_URL).path.lstrip("/")
+    server = database = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        used = (int(stat[11]) + int(stat[12])) / tick
+        if int(entry.name) == server_pid or int(stat[1]) == server_pid:
+            server += used
+        elif command.startswith("postgres: ") and f" {name} " in command:
+            database += used
+    return server, database
 
 
 def drive(port: int, session_ids: list[int], label: str, requests: int, clients: int) -> dict:
@@ -304,8 +343,9 @@ def main() -> int:
     server = start_server(port)
     try:
         print(
-            f"gunicorn gthread {WORKERS} workers × {THREADS} threads, {args.clients} keep-alive "
-            f"clients, {args.requests} registrations per run, PostgreSQL {DATABASE_URL}"
+            f"gunicorn {WORKER_CLASS} {WORKERS} workers × {THREADS} threads, "
+            f"{args.clients} keep-alive clients, {args.requests} registrations per run, "
+            f"PostgreSQL {DATABASE_URL}"
         )
         runs = (
             ("one session, empty before", [empty_session]),
@@ -315,11 +355,18 @@ def main() -> int:
         for number, (label, targets) in enumerate(runs):
             ids = [session.pk for session in targets]
             drive(port, ids, f"warm{number}", min(200, args.requests), args.clients)
+            cpu_before = cpu_seconds(server.pid)
             result = drive(port, ids, f"run{number}", args.requests, args.clients)
+            cpu_after = cpu_seconds(server.pid)
+            server_ms, database_ms = (
+                (after - before) * 1000 / result["requests"]
+                for before, after in zip(cpu_before, cpu_after, strict=True)
+            )
             print(
                 f"[{label}] {result['rate']:.0f} registrations/s, p50 {result['p50']:.1f} ms, "
                 f"p99 {result['p99']:.1f} ms, {result['errors']} errors "
-                f"({result['requests']} in {result['elapsed']:.1f} s)"
+                f"({result['requests']} in {result['elapsed']:.1f} s); CPU per registration: "
+                f"gunicorn {server_ms:.1f} ms, PostgreSQL {database_ms:.1f} ms"
             )
             for session in targets:
                 print(f"  seat check {session.title}: {seat_check(session)}")

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Sum
 
 from events.models import Event, Session
 from events.selectors import feed_state
@@ -129,6 +129,17 @@ def registrant_zone_weights(event: Event) -> dict[str, dict[str, int]]:
         region = weights.setdefault(row["participant__region__code"], {})
         region[row["participant__timezone"]] = row["count"]
     return weights
+
+
+def event_for_registration(slug: str) -> Event | None:
+    """The event with this slug, annotated ``has_questions``: a registration for an event
+    without questions then reads none (:func:`registrations.services.register_participant`)."""
+    return (
+        Event.objects.filter(slug=slug)
+        .annotate(has_questions=Exists(Question.objects.filter(event=OuterRef("pk"))))
+        .order_by()
+        .first()
+    )
 
 
 def questions_of(event: Event) -> QuerySet[Question]:

@@ -106,7 +106,9 @@ class EventRegistrations(APIView):
         },
     )
     def post(self, request: Request, slug: str) -> Response:
-        event = get_object_or_404(Event, slug=slug)
+        event = selectors.event_for_registration(slug)
+        if event is None:
+            raise Http404
         serializer = RegistrationRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         result = services.register_participant(event=event, **serializer.validated_data)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.core.cache import cache
@@ -161,6 +162,29 @@ def test_query_count_does_not_grow_with_registrations(api, make_session):
     for number in range(1, 20):
         post(api, email=f"filler{number}@example.org", sessions=[session.pk])
     assert queries_for("q1@example.org") == first
+
+
+def test_new_registration_writes_each_row_once_and_reads_sessions_once(api, make_session):
+    session = make_session(capacity=5)
+    with CaptureQueriesContext(connection) as captured:
+        assert post(api, email="q0@example.org", country="FR", sessions=[session.pk]).status_code
+    statements = []
+    for query in captured.captured_queries:
+        tables = sorted(set(re.findall(r'\b"?((?:events|registrations)_[a-z]+)"?', query["sql"])))
+        if tables:  # Leaves out transaction control and the notifications' outbox rows.
+            locks = " FOR UPDATE" if " FOR UPDATE" in query["sql"] else ""
+            statements.append((query["sql"].split()[0] + locks, *tables))
+    # The event (knowing whether it has questions); the participant with its region in one
+    # INSERT; the registration; the session, read once and locked; its occupancy; the place.
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    assert statements == [
+        ("SELECT", "events_event", "registrations_question"),
+        ("INSERT", "events_region", "registrations_participant"),
+        ("INSERT", "registrations_registration"),
+        ("SELECT" + lock, "events_session"),
+        ("SELECT", "registrations_sessionregistration"),
+        ("INSERT", "registrations_sessionregistration"),
+    ]
 
 
 def test_organiser_list_filters_and_counts(organiser, api, make_session, event):

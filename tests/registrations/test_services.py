@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from events import services as event_services
-from events.models import Event
+from events.models import Event, Region
 from registrations import selectors, services
 from registrations.enums import RegistrationStatus
 from registrations.errors import RegistrationsError
@@ -400,3 +400,30 @@ def test_participant_by_token_refuses_odd_input(register):
         None,
         None,
     ]
+
+
+def test_register_participant_returns_the_new_row_as_stored(register):
+    kenya, nowhere = register("k@example.org", country="KE"), register("n@example.org")
+    known = register("K@example.org", country="FR")
+    stored = {
+        participant.email: (participant.pk, participant.region_id)
+        for participant in Participant.objects.all()
+    }
+    africa = Region.objects.get(code="africa").pk
+    assert [
+        (result.created, result.participant.pk, result.participant.region_id)
+        for result in (kenya, nowhere, known)
+    ] == [
+        (True, *stored["k@example.org"]),
+        (True, *stored["n@example.org"]),
+        (False, *stored["k@example.org"]),
+    ]
+    assert (stored["k@example.org"][1], stored["n@example.org"][1]) == (africa, None)
+
+
+def test_event_for_registration_knows_whether_it_has_questions(event):
+    without = selectors.event_for_registration(event.slug)
+    Question.objects.create(event=event, key="role", text="Role")
+    with_one = selectors.event_for_registration(event.slug)
+    assert (without, without.has_questions, with_one.has_questions) == (event, False, True)
+    assert selectors.event_for_registration("no-such-event") is None

@@ -1,0 +1,193 @@
+"""Public registration: a person (known by email) registers for an event and its sessions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import router, transaction
+from django.db.models import Subquery
+from django.db.models.constants import OnConflict
+from django.utils import timezone as django_timezone
+
+from events.models import Event, Region
+from events.regions import region_for_country
+
+from .. import cleaning, hooks
+from ..enums import RegistrationSource, RegistrationStatus
+from ..models import Participant, Registration, SessionRegistration
+from .checks import SUPPORTED_LANGUAGES, check_event_open, session_ids_asked, sessions_asked
+from .links import hash_token
+from .seats import place_in_sessions
+
+
+@dataclass
+class RegistrationResult:
+    """What :func:`register_participant` did. Only when ``created`` may the caller be shown
+    the participant's links: otherwise the caller merely knows an email address."""
+
+    participant: Participant
+    registration: Registration
+    session_registrations: list[SessionRegistration]
+    created: bool
+
+
+def _participant_for_email(
+    *, email: str, defaults: dict[str, Any], region_code: str | None, now: datetime
+) -> tuple[Participant, bool]:
+    """The participant with this (normalised) email, created when new.
+
+    A new person costs one statement: ``INSERT … ON CONFLICT DO NOTHING RETURNING`` (the
+    region found by its code inside it), with no lookup before and no savepoint around it.
+    A known email inserts nothing and is then read. Like any insert on the unique email
+    index, it waits for a concurrent transaction that inserted the same email, and then
+    finds that row once it is committed.
+    """
+    region = (
+        Subquery(Region.objects.filter(code=region_code).values("pk")[:1]) if region_code else None
+    )
+    opts = Participant._meta
+    fields = [field for field in opts.local_concrete_fields if field is not opts.auto_field]
+    returning = [opts.pk, opts.get_field("region")]
+    token = cleaning.new_token()
+    participant = Participant(
+        email=email,
+        **defaults,
+        region_id=region,
+        token=token,
+        token_hash=hash_token(token),
+        privacy_consented_at=now,
+    )
+    # The insert that bulk_create(ignore_conflicts=True) makes, but returning the row.
+    rows = Participant._base_manager._insert(
+        [participant], fields=fields, returning_fields=returning, on_conflict=OnConflict.IGNORE
+    )
+    if rows and rows[0]:
+        participant.pk, participant.region_id = rows[0]
+        participant._state.adding = False
+        participant._state.db = router.db_for_write(Participant)
+        return participant, True
+    known = Participant.objects.filter(email=email).first()
+    if known is not None:
+        return known, False
+    # Nothing inserted and nobody with this email: only a clash of the random token (2**-256)
+    # gets here. The plain path then creates the row or says why it cannot.
+    token = cleaning.new_token()
+    return Participant.objects.get_or_create(
+        email=email,
+        defaults={
+            **defaults,
+            "region": Region.objects.filter(code=region_code).first() if region_code else None,
+            "token": token,
+            "token_hash": hash_token(token),
+            "privacy_consented_at": now,
+        },
+    )
+
+
+@transaction.atomic
+def register_participant(
+    *,
+    event: Event,
+    email: str,
+    name: str,
+    organisation: str = "",
+    country: str = "",
+    timezone: str = "",
+    language: str = "",
+    sessions: Iterable[int] = (),
+    answers: dict[str, Any] | None = None,
+    digest: bool = False,
+    source: str = RegistrationSource.API,
+) -> RegistrationResult:
+    """Register a person (by email) for an event and the sessions asked for.
+
+    Idempotent per email: a repeat call creates no duplicate rows; it adds the sessions asked
+    for and the answers not given before, and changes nothing else of the earlier
+    registration (a caller who only knows an email must not be able to alter or learn it).
+    Refuses an event that is not published or outside its registration window, unknown
+    sessions, sessions of another event or cancelled ones, two editions of one session, and
+    answers that do not fit the event's questions.
+    """
+    now = django_timezone.now()
+    email = cleaning.normalise_email(email)
+    name = cleaning.clean_line(
+        name, field="name", max_length=cleaning.NAME_MAX_LENGTH, required=True
+    )
+    organisation = cleaning.clean_line(
+        organisation, field="organisation", max_length=cleaning.NAME_MAX_LENGTH
+    )
+    country = cleaning.clean_country(country)
+    zone = cleaning.clean_timezone(timezone, country=country)
+    language = cleaning.clean_language(
+        language, supported=SUPPORTED_LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+    check_event_open(event, now)
+    # An event read by selectors.event_for_registration knows whether it has questions.
+    questions = event.questions.all() if getattr(event, "has_questions", True) else ()
+    answers = cleaning.clean_answers(questions, answers)
+    session_ids_asked(sessions)  # Malformed ids are refused before anything is written.
+    participant, created = _participant_for_email(
+        email=email,
+        region_code=region_for_country(country),
+        now=now,
+        defaults={
+            "name": name,
+            "organisation": organisation,
+            "country": country,
+            "timezone": zone,
+            "language": language,
+            "digest": bool(digest),
+            "digest_consented_at": now if digest else None,
+        },
+    )
+    if created:  # A new person has no registration yet: no lookup, no savepoint.
+        registration = Registration.objects.create(
+            participant=participant, event=event, answers=answers, source=source
+        )
+    else:
+        registration = _registration_for(participant, event, answers=answers, source=source)
+    registration.participant = participant
+    # The sessions are read (and checked) only now, locked: the seats are placed from these
+    # rows without reading them again, and the locks are held no longer than before.
+    asked = sessions_asked(event, sessions, lock=True)
+    placed = place_in_sessions(
+        registration=registration,
+        sessions=asked,
+        now=now,
+        skip_conflicts=True,
+        holds_nothing=created,
+        locked=True,
+    )
+    hooks.participant_registered(
+        registration=registration, session_registrations=placed, created=created
+    )
+    return RegistrationResult(
+        participant=participant,
+        registration=registration,
+        session_registrations=placed,
+        created=created,
+    )
+
+
+def _registration_for(
+    participant: Participant, event: Event, *, answers: dict[str, Any], source: str
+) -> Registration:
+    """A known person's registration for the event: found (and reactivated, with answers
+    only added, never replaced) or created."""
+    registration, created = Registration.objects.get_or_create(
+        participant=participant, event=event, defaults={"answers": answers, "source": source}
+    )
+    if created:
+        return registration
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    merged = {**answers, **registration.answers}
+    if registration.status != RegistrationStatus.REGISTERED or merged != registration.answers:
+        registration.status = RegistrationStatus.REGISTERED
+        registration.cancelled_at = None
+        registration.answers = merged
+        registration.save(update_fields=["status", "cancelled_at", "answers", "updated_at"])
+    return registration

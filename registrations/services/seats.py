@@ -1,0 +1,228 @@
+"""Seats and waitlists. Every seat and waitlist rule lives here.
+
+A session's row is locked (``select_for_update``) before its places are counted, so
+concurrent registrations on PostgreSQL can never oversell it; a released seat goes to the
+first on the waitlist in the same transaction, and waitlist positions stay 1..n. The helpers
+expect to run inside the caller's transaction; :func:`fill_free_seats` is the one service.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone as django_timezone
+from django.utils.translation import gettext as _
+
+from events.models import Session
+
+from .. import hooks
+from ..enums import RegistrationStatus, SeatStatus
+from ..errors import RegistrationsError
+from ..models import ACTIVE_SEAT_STATUSES, Registration, SessionRegistration
+
+
+def lock_sessions(session_ids: Iterable[int]) -> dict[int, Session]:
+    """Lock the sessions' rows in id order (one order for everyone: no deadlocks)."""
+    ids = sorted(set(session_ids))
+    if not ids:
+        return {}
+    return {s.pk: s for s in Session.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+
+
+# Both counts read the (session, status, waitlist_position) index: the confirmed rows (at most
+# the capacity) and the last waitlist position, which is the waitlist's length because
+# positions run 1..n. So the cost does not grow with the waitlist. ORDER BY … LIMIT 1, not
+# MAX(): without fresh statistics (after a bulk load) PostgreSQL scans the whole waitlist
+# for MAX(). Plain SQL: this runs while the session row is locked, on every registration,
+# and the ORM took longer to compile it than the database took to answer it.
+_OCCUPANCY_SQL = """
+    SELECT
+        (SELECT COUNT(*) FROM registrations_sessionregistration
+         WHERE session_id = %(session)s AND status = %(confirmed)s),
+        COALESCE((SELECT waitlist_position FROM registrations_sessionregistration
+                  WHERE session_id = %(session)s AND status = %(waitlisted)s
+                  ORDER BY waitlist_position DESC LIMIT 1), 0)
+"""
+
+
+def occupancy(session: Session) -> tuple[int, int]:
+    """(confirmed, waitlisted) for a session; call with the session row locked (a new
+    statement, so it sees every place committed before the lock was granted)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _OCCUPANCY_SQL,
+            {
+                "session": session.pk,
+                "confirmed": SeatStatus.CONFIRMED.value,
+                "waitlisted": SeatStatus.WAITLISTED.value,
+            },
+        )
+        confirmed, waitlisted = cursor.fetchone()
+    return confirmed, waitlisted
+
+
+def _fill_free_seats(session: Session, now: datetime) -> list[SessionRegistration]:
+    """Give free seats to the first on the waitlist, keeping positions 1..n. Session locked."""
+    if session.is_cancelled:
+        return []
+    confirmed, waitlisted = occupancy(session)
+    if not waitlisted:
+        return []
+    free = waitlisted if session.capacity is None else session.capacity - confirmed
+    if free <= 0:
+        return []
+    promoted = list(
+        SessionRegistration.objects.filter(session_id=session.pk, status=SeatStatus.WAITLISTED)
+        .select_related("participant", "registration", "session")
+        .order_by("waitlist_position")[:free]
+    )
+    for place in promoted:
+        place.status = SeatStatus.CONFIRMED
+        place.waitlist_position = None
+        place.confirmed_at = now
+        place.save(update_fields=["status", "waitlist_position", "confirmed_at", "updated_at"])
+    SessionRegistration.objects.filter(session_id=session.pk, status=SeatStatus.WAITLISTED).update(
+        waitlist_position=F("waitlist_position") - len(promoted)
+    )
+    for place in promoted:
+        hooks.seat_confirmed_from_waitlist(session_registration=place)
+    return promoted
+
+
+def release_place(place: SessionRegistration, session: Session, now: datetime) -> None:
+    """Cancel one place; its seat or waitlist slot passes on. The session row is locked."""
+    was, position = place.status, place.waitlist_position
+    place.status = SeatStatus.CANCELLED
+    place.waitlist_position = None
+    place.cancelled_at = now
+    place.save(update_fields=["status", "waitlist_position", "cancelled_at", "updated_at"])
+    if was == SeatStatus.WAITLISTED:
+        SessionRegistration.objects.filter(
+            session_id=session.pk, status=SeatStatus.WAITLISTED, waitlist_position__gt=position
+        ).update(waitlist_position=F("waitlist_position") - 1)
+    elif was == SeatStatus.CONFIRMED:
+        _fill_free_seats(session, now)
+
+
+def place_in_sessions(
+    *,
+    registration: Registration,
+    sessions: Sequence[Session],
+    now: datetime,
+    skip_conflicts: bool,
+    holds_nothing: bool = False,
+    locked: bool = False,
+) -> list[SessionRegistration]:
+    """Give the registration a place in each session: a seat while there are free ones and
+    nobody waits, else the next waitlist position. Places already held are kept as they are.
+
+    Another edition of a session already held is refused (``skip_conflicts=False``) or
+    passed over without a word (``True``: the caller may not learn what is held).
+    ``holds_nothing``: the participant was created in this transaction (skips a lookup).
+    ``locked``: the caller read ``sessions`` locked in this transaction (skips reading them
+    again; see :func:`.checks.sessions_asked`).
+    """
+    if not sessions:
+        return []
+    rows = (
+        {session.pk: session for session in sessions}
+        if locked
+        else lock_sessions(session.pk for session in sessions)
+    )
+    participant = registration.participant
+    held = (
+        {}
+        if holds_nothing
+        else {
+            place.session_id: place
+            for place in SessionRegistration.objects.filter(
+                participant=participant, session__event_id=registration.event_id
+            ).select_related("session")
+        }
+    )
+    held_roots = {
+        place.session.edition_root_id: place.session_id
+        for place in held.values()
+        if place.is_active
+    }
+    placed: list[SessionRegistration] = []
+    for asked in sessions:
+        session = rows[asked.pk]
+        if session.is_cancelled:
+            raise RegistrationsError(
+                _("“%(title)s” is cancelled; it takes no registrations.")
+                % {"title": session.title},
+                field="sessions",
+            )
+        place = held.get(session.pk)
+        if place is not None and place.is_active:
+            placed.append(place)
+            continue
+        root = session.edition_root_id
+        if held_roots.get(root, session.pk) != session.pk:
+            if skip_conflicts:
+                continue
+            raise RegistrationsError(
+                _("You already have a place in another edition of “%(title)s”; drop it first.")
+                % {"title": session.title},
+                field="sessions",
+            )
+        confirmed, waitlisted = occupancy(session)
+        if waitlisted and (session.capacity is None or confirmed < session.capacity):
+            _fill_free_seats(session, now)
+            confirmed, waitlisted = occupancy(session)
+        if session.capacity is None or confirmed < session.capacity:
+            status, position, confirmed_at = SeatStatus.CONFIRMED, None, now
+        else:
+            status, position, confirmed_at = SeatStatus.WAITLISTED, waitlisted + 1, None
+        if place is None:
+            place = SessionRegistration.objects.create(
+                registration=registration,
+                participant=participant,
+                session=session,
+                status=status,
+                waitlist_position=position,
+                confirmed_at=confirmed_at,
+            )
+        else:
+            place.registration = registration
+            place.status, place.waitlist_position = status, position
+            place.confirmed_at, place.cancelled_at = confirmed_at, None
+            place.save()
+        place.session = session
+        held_roots[root] = session.pk
+        placed.append(place)
+    return placed
+
+
+def release_registration(
+    registration: Registration, now: datetime, status: str
+) -> list[SessionRegistration]:
+    """Release every active place of the registration (seats pass to the waitlists) and mark
+    it ``status`` (cancelled or erased: an erased one loses its answers). Returns the places."""
+    active = SessionRegistration.objects.filter(
+        registration=registration, status__in=ACTIVE_SEAT_STATUSES
+    )
+    # Lock first, then read the places: a promotion may have moved them meanwhile.
+    locked = lock_sessions(active.values_list("session_id", flat=True))
+    released = []
+    for place in active.order_by("session_id"):
+        release_place(place, locked[place.session_id], now)
+        place.session = locked[place.session_id]
+        released.append(place)
+    registration.status = status
+    registration.cancelled_at = now
+    if status == RegistrationStatus.ERASED:
+        registration.answers = {}
+    registration.save(update_fields=["status", "cancelled_at", "answers", "updated_at"])
+    return released
+
+
+@transaction.atomic
+def fill_free_seats(*, session: Session) -> list[SessionRegistration]:
+    """After an organiser raised a session's capacity: give the new seats to the waitlist."""
+    locked = lock_sessions([session.pk])
+    return _fill_free_seats(locked[session.pk], django_timezone.now()) if locked else []
