@@ -293,7 +293,7 @@ def test_a_seat_given_up_gets_a_short_email_whose_cancel_removes_it_from_the_cal
     assert (result.sent, message["To"], message["Subject"]) == (
         1,
         "ana@example.org",
-        "Place given up: Opening plenary",
+        "Platz freigegeben: Opening plenary",
     )
     assert sorted(found) == [
         f"application/ics;session-{plenary.pk}.ics",
