@@ -30,6 +30,13 @@ def language_choices() -> list[tuple[str, str]]:
     return [(code, str(name)) for code, name in settings.LANGUAGES]
 
 
+def zone_input() -> forms.TextInput:
+    """A zone name typed with suggestions from the page's ``zone-options`` list."""
+    return forms.TextInput(
+        attrs={"list": "zone-options", "dir": "ltr", "autocomplete": "off", "spellcheck": "false"}
+    )
+
+
 class ServiceForm(forms.Form):
     """A form whose service errors land in place. ``sections`` maps a service's field name
     that no single form field carries (``sessions``, ``answers``) to the fields it covers."""
@@ -169,14 +176,7 @@ class RegistrationForm(SessionChoiceMixin, ServiceForm):
         label=_("Time zone"),
         max_length=64,
         required=False,
-        widget=forms.TextInput(
-            attrs={
-                "list": "zone-options",
-                "dir": "ltr",
-                "autocomplete": "off",
-                "spellcheck": "false",
-            }
-        ),
+        widget=zone_input(),
         help_text=_("A place such as Asia/Tokyo; leave it empty to use your country's."),
     )
     language = forms.ChoiceField(label=_("Language for emails"))
@@ -248,14 +248,7 @@ class PreferencesForm(ServiceForm):
         label=_("Time zone"),
         max_length=64,
         required=False,
-        widget=forms.TextInput(
-            attrs={
-                "list": "zone-options",
-                "dir": "ltr",
-                "autocomplete": "off",
-                "spellcheck": "false",
-            }
-        ),
+        widget=zone_input(),
         help_text=_("Times in your emails and on this page are shown in this zone."),
     )
     language = forms.ChoiceField(label=_("Language for emails"))
@@ -284,14 +277,7 @@ class SubscribeForm(ServiceForm):
         label=_("Time zone"),
         max_length=64,
         required=False,
-        widget=forms.TextInput(
-            attrs={
-                "list": "zone-options",
-                "dir": "ltr",
-                "autocomplete": "off",
-                "spellcheck": "false",
-            }
-        ),
+        widget=zone_input(),
         help_text=_("The digest arrives on Monday morning in this zone."),
     )
 
