@@ -10,11 +10,12 @@ import asyncio
 import logging
 import socket
 import threading
-import time
 from collections import Counter
 from email import message_from_bytes, policy
 
 from aiosmtpd.controller import Controller
+
+from tests.waiting import wait_until
 
 
 def free_port() -> int:
@@ -84,11 +85,5 @@ class SmtpSink:
         return Counter(message["Message-ID"] for message in self.messages)
 
     def wait_for(self, condition, *, timeout: float, interval: float = 0.2) -> bool:
-        """Poll ``condition(self)`` until true or the deadline passes; returns the last value."""
-        deadline = time.monotonic() + timeout
-        while True:
-            if condition(self):
-                return True
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(interval)
+        """Wait until ``condition(self)`` holds or the deadline passes; whether it held."""
+        return bool(wait_until(lambda: condition(self), timeout=timeout, interval=interval))

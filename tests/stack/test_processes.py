@@ -11,7 +11,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ import pytest
 from django.conf import settings
 
 from tests.notifications.smtp_sink import SmtpSink, free_port
+from tests.waiting import wait_until
 
 from .compose import ROOT, env_example_active, load_compose, service_command, service_environment
 
@@ -119,16 +119,6 @@ def _flush_redis() -> None:
     redis.Redis.from_url(settings.REDIS_URL).flushdb()
 
 
-def _wait_until(condition, *, timeout: float, interval: float = 0.3):
-    """Poll ``condition()`` until it returns something truthy or the deadline passes."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value or time.monotonic() >= deadline:
-            return value
-        time.sleep(interval)
-
-
 def _stop(process: subprocess.Popen) -> None:
     if process.poll() is not None:
         return
@@ -202,7 +192,7 @@ def stack(tmp_path_factory):
             except OSError:
                 return False
 
-        assert _wait_until(web_answers, timeout=START_TIMEOUT), running.logs()
+        assert wait_until(web_answers, timeout=START_TIMEOUT), running.logs()
         yield running
     finally:
         for process in running.processes.values():
@@ -275,7 +265,7 @@ def test_stack_compose_health_checks_pass(stack):
         return runs[name].returncode == 0
 
     results = {
-        name: _wait_until(lambda name=name: passes(name), timeout=60) for name in ("web", "worker")
+        name: wait_until(lambda name=name: passes(name), timeout=60) for name in ("web", "worker")
     }
     assert results == {"web": True, "worker": True}, (
         "\n".join(f"== {name}\n{run.stdout}{run.stderr}" for name, run in runs.items())
@@ -289,7 +279,7 @@ def test_stack_region_subscription_confirmation_arrives_by_smtp(stack):
         "POST", "/api/regions/europe/subscriptions/", {"email": address, "language": "en"}
     )
     assert status == 202, answer
-    assert _wait_until(lambda: stack.mail_to(address), timeout=MAIL_TIMEOUT), stack.logs()
+    assert wait_until(lambda: stack.mail_to(address), timeout=MAIL_TIMEOUT), stack.logs()
     [message] = stack.mail_to(address)
     link = re.search(r"https?://\S+/subscriptions/[\w-]+/confirm/", _text(message))
     assert link, _text(message)
@@ -304,7 +294,7 @@ def test_stack_region_subscription_confirmation_arrives_by_smtp(stack):
         entries = [json.loads(line) for line in lines if line.startswith("{")]
         return [entry for entry in entries if "/confirm/" in entry.get("request", "")]
 
-    [entry] = _wait_until(access_logged, timeout=10)
+    [entry] = wait_until(access_logged, timeout=10)
     assert (entry["request"], entry["status"]) == (
         "POST /subscriptions/[redacted]/confirm/ HTTP/1.1",
         200,
@@ -332,5 +322,5 @@ def test_stack_registration_confirmation_arrives_by_smtp(stack):
             "no registration confirmation email exists yet: notifications phase 2 (branch "
             "notify2) adds it; until then a registration sends no email"
         )
-    assert _wait_until(lambda: stack.mail_to(address), timeout=MAIL_TIMEOUT), stack.logs()
+    assert wait_until(lambda: stack.mail_to(address), timeout=MAIL_TIMEOUT), stack.logs()
     assert answer["manage_url"] in _text(stack.mail_to(address)[0])
