@@ -70,51 +70,53 @@ def _page(request: HttpRequest, *, message: str, action: str = "", status_code: 
     )
 
 
+def _link_action(
+    request: HttpRequest, *, question: str, button: str, act, done: str
+) -> HttpResponse:
+    """A link from an email: GET asks (link scanners must not act), POST does ``act()``."""
+    if request.method == "GET":
+        return _page(request, message=question, action=button)
+    try:
+        act()
+    except NotificationsError as error:
+        return _page(request, message=error.message, status_code=error.status_code)
+    return _page(request, message=done)
+
+
 @csrf_exempt  # the secret token in the URL is the credential; mail clients POST without a form
 @require_http_methods(["GET", "POST"])
 def confirm_link(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button (link scanners must not confirm); POST confirms."""
-    if request.method == "GET":
-        return _page(
-            request,
-            message=_("Confirm your weekly digest subscription."),
-            action=_("Confirm my subscription"),
-        )
-    try:
-        services.confirm_subscription(token=token)
-    except NotificationsError as error:
-        return _page(request, message=error.message, status_code=error.status_code)
-    return _page(request, message=_("Thank you: your subscription is confirmed."))
+    return _link_action(
+        request,
+        question=_("Confirm your weekly digest subscription."),
+        button=_("Confirm my subscription"),
+        act=lambda: services.confirm_subscription(token=token),
+        done=_("Thank you: your subscription is confirmed."),
+    )
 
 
 @csrf_exempt  # RFC 8058: the one-click POST comes from the mail provider, without a form
 @require_http_methods(["GET", "POST"])
 def unsubscribe_link(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button; POST (the RFC 8058 one-click request) unsubscribes."""
-    if request.method == "GET":
-        return _page(
-            request, message=_("Stop receiving this weekly digest?"), action=_("Unsubscribe")
-        )
-    try:
-        services.unsubscribe(token=token)
-    except NotificationsError as error:
-        return _page(request, message=error.message, status_code=error.status_code)
-    return _page(request, message=_("You are unsubscribed. No more digests will be sent."))
+    return _link_action(
+        request,
+        question=_("Stop receiving this weekly digest?"),
+        button=_("Unsubscribe"),
+        act=lambda: services.unsubscribe(token=token),
+        done=_("You are unsubscribed. No more digests will be sent."),
+    )
 
 
 @csrf_exempt  # RFC 8058: the one-click POST comes from the mail provider, without a form
 @require_http_methods(["GET", "POST"])
 def reminders_off_link(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button; POST (the one-click request of a reminder) stops reminders."""
-    if request.method == "GET":
-        return _page(
-            request, message=_("Stop receiving session reminders?"), action=_("No more reminders")
-        )
-    try:
-        services.turn_off_reminders(token=token)
-    except NotificationsError as error:
-        return _page(request, message=error.message, status_code=error.status_code)
-    return _page(
+    return _link_action(
         request,
-        message=_("Done: no more reminders. You can switch them on again from your registration."),
+        question=_("Stop receiving session reminders?"),
+        button=_("No more reminders"),
+        act=lambda: services.turn_off_reminders(token=token),
+        done=_("Done: no more reminders. You can switch them on again from your registration."),
     )

@@ -17,7 +17,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -34,11 +33,7 @@ from .forms import AddSessionsForm, PreferencesForm
 from .participants import personal_links, place_views
 from .responses import private
 from .schedule import build_choice_groups
-from .viewer import comfortable_window, resolve_viewer_zone, site_url, zone_choices
-
-
-def _language() -> str:
-    return get_language() or settings.LANGUAGE_CODE
+from .viewer import active_language, comfortable_window, resolve_viewer_zone, site_url, zone_choices
 
 
 def _missing(request: HttpRequest) -> HttpResponse:
@@ -83,7 +78,7 @@ def _page(
     add_form: tuple[int, AddSessionsForm] | None = None,
     error: str = "",
 ) -> HttpResponse:
-    language = _language()
+    language = active_language()
     zone = _zone(request, participant)
     registrations = []
     for registration in registration_selectors.registrations_of_participant(participant):
@@ -170,7 +165,7 @@ def change_sessions(request: HttpRequest, token: str) -> HttpResponse:
         return _page(
             request, participant, status=400, error=_("You are not registered for this event.")
         )
-    groups = _groups_to_add(registration, _zone(request, participant), _language())
+    groups = _groups_to_add(registration, _zone(request, participant), active_language())
     form = AddSessionsForm(request.POST, groups=groups)
     chosen = form.chosen_sessions() if form.is_valid() else []
     if form.is_valid() and not chosen:

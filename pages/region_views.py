@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from events.errors import DomainError
@@ -14,7 +13,7 @@ from notifications import services as notification_services
 
 from .forms import SubscribeForm
 from .throttle import throttled
-from .viewer import resolve_viewer_zone, zone_choices
+from .viewer import active_language, resolve_viewer_zone, zone_choices
 
 
 @require_http_methods(["GET", "POST"])
@@ -22,7 +21,7 @@ def subscribe_page(request: HttpRequest, code: str) -> HttpResponse:
     region = notification_selectors.region_by_code(code)
     if region is None:
         raise Http404
-    language = get_language() or settings.LANGUAGE_CODE
+    language = active_language()
 
     def page(form: SubscribeForm, *, status: int = 200, sent: bool = False) -> HttpResponse:
         context = {

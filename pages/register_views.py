@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from events import display
@@ -15,7 +15,6 @@ from events.errors import DomainError
 from registrations import selectors as registration_selectors
 from registrations import services as registration_services
 
-from . import selectors
 from .countries import country_hint, country_hints
 from .forms import RegistrationForm
 from .participants import personal_links, place_views
@@ -24,16 +23,12 @@ from .schedule import build_choice_groups
 from .throttle import throttled
 from .viewer import (
     comfortable_window,
+    event_in_view,
     follow_zone_data,
     remember_zone,
-    resolve_viewer_zone,
     site_url,
     zone_choices,
 )
-
-
-def _language() -> str:
-    return get_language() or settings.LANGUAGE_CODE
 
 
 def _throttled_message(wait: int) -> str:
@@ -46,18 +41,14 @@ def _throttled_message(wait: int) -> str:
 
 @require_http_methods(["GET", "POST"])
 def register_page(request: HttpRequest, slug: str) -> HttpResponse:
-    event = selectors.event_for_page(user=request.user, slug=slug)
-    if event is None:
-        raise Http404
-    language = _language()
-    viewer = resolve_viewer_zone(request, default=event.timezone)
-    sessions = selectors.sessions_for_page(event=event)
+    shown = event_in_view(request, slug)
+    event, language, viewer = shown.event, shown.language, shown.viewer
     groups = build_choice_groups(
-        sessions,
+        shown.sessions,
         viewer_zone=viewer.zone,
         language=language,
         hours=settings.COMFORTABLE_HOURS,
-        taken=selectors.seats_taken(sessions=sessions),
+        taken=shown.taken,
     )
     questions = list(registration_selectors.questions_of(event))
 

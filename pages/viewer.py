@@ -12,8 +12,12 @@ from functools import lru_cache
 
 from babel import dates as babel_dates
 from django.conf import settings
+from django.http import Http404
+from django.utils.translation import get_language
 
 from events import display, scheduling
+
+from . import selectors
 
 ZONE_PARAM = "tz"
 ZONE_COOKIE = "meridian_tz"
@@ -92,3 +96,36 @@ def follow_zone_data(viewer: ViewerZone) -> dict:
         "cookie": ZONE_COOKIE,
         "maxAge": ZONE_COOKIE_MAX_AGE,
     }
+
+
+def active_language() -> str:
+    """The language this request is answered in."""
+    return get_language() or settings.LANGUAGE_CODE
+
+
+@dataclass(frozen=True)
+class EventInView:
+    """A visible event with what its pages show: its sessions, their taken seats, and the
+    viewer's language and zone."""
+
+    event: object
+    language: str
+    viewer: ViewerZone
+    sessions: list
+    taken: dict
+
+
+def event_in_view(request, slug: str) -> EventInView:
+    """The event a page shows, read once for the schedule and the registration form; 404 when
+    the viewer may not see it."""
+    event = selectors.event_for_page(user=request.user, slug=slug)
+    if event is None:
+        raise Http404
+    sessions = selectors.sessions_for_page(event=event)
+    return EventInView(
+        event=event,
+        language=active_language(),
+        viewer=resolve_viewer_zone(request, default=event.timezone),
+        sessions=sessions,
+        taken=selectors.seats_taken(sessions=sessions),
+    )

@@ -6,7 +6,6 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from events import display
@@ -16,16 +15,14 @@ from . import selectors
 from .schedule import alternative, build_schedule, view_session
 from .viewer import (
     ViewerZone,
+    active_language,
+    event_in_view,
     follow_zone_data,
     remember_zone,
     resolve_viewer_zone,
     site_url,
     zone_choices,
 )
-
-
-def _language() -> str:
-    return get_language() or settings.LANGUAGE_CODE
 
 
 def _zone_context(viewer: ViewerZone, language: str) -> dict:
@@ -52,7 +49,7 @@ def _render_in_zone(
 
 @require_safe  # read-only pages: a write method is a 405
 def home(request: HttpRequest) -> HttpResponse:
-    language = _language()
+    language = active_language()
     today = timezone.now().date()
 
     def listed(events):
@@ -77,18 +74,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe  # read-only pages: a write method is a 405
 def event_page(request: HttpRequest, slug: str) -> HttpResponse:
-    event = selectors.event_for_page(user=request.user, slug=slug)
-    if event is None:
-        raise Http404
-    language = _language()
-    viewer = resolve_viewer_zone(request, default=event.timezone)
-    sessions = selectors.sessions_for_page(event=event)
+    shown = event_in_view(request, slug)
+    event, language, viewer = shown.event, shown.language, shown.viewer
     days = build_schedule(
-        sessions,
+        shown.sessions,
         viewer_zone=viewer.zone,
         language=language,
         hours=settings.COMFORTABLE_HOURS,
-        taken=selectors.seats_taken(sessions=sessions),
+        taken=shown.taken,
     )
     context = {
         "event": event,
@@ -105,7 +98,7 @@ def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
     session = selectors.session_for_page(user=request.user, session_id=session_id)
     if session is None:
         raise Http404
-    language = _language()
+    language = active_language()
     viewer = resolve_viewer_zone(request, default=session.timezone)
     editions = selectors.editions_of(session=session)
     taken = selectors.seats_taken(sessions=editions)
