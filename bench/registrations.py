@@ -32,9 +32,12 @@ work (3 × 4 gthread, 16 queries, load average 6.7-9.3): 67/s, 89/s and 86/s.
 from __future__ import annotations
 
 import argparse
+import collections
 import http.client
 import json
+import multiprocessing
 import os
+import resource
 import secrets
 import socket
 import statistics
@@ -53,6 +56,7 @@ DATABASE_URL = os.environ.get(
 WORKERS = int(os.environ.get("BENCH_WORKERS", "5"))
 THREADS = int(os.environ.get("BENCH_THREADS", "1"))
 WORKER_CLASS = os.environ.get("BENCH_WORKER_CLASS", "sync")
+LOAD_PROCESSES = int(os.environ.get("BENCH_LOAD_PROCESSES", "2"))
 SERVER_ENV = {
     "DATABASE_URL": DATABASE_URL,
     "DATABASE_CONN_MAX_AGE": "600",
@@ -258,64 +262,138 @@ def cpu_seconds(server_pid: int) -> tuple[float, float]:
     return server, database
 
 
-def drive(port: int, session_ids: list[int], label: str, requests: int, clients: int) -> dict:
-    """``requests`` registrations spread over ``clients`` keep-alive connections."""
+def _request_bytes(port: int, label: str, index: int, session_ids: list[int]) -> bytes:
+    body = json.dumps(
+        {
+            "email": f"{label}-{index}@example.org",
+            "name": f"Load {index}",
+            "country": "BR",
+            "sessions": [session_ids[index % len(session_ids)]],
+        }
+    ).encode()
+    head = (
+        f"POST /api/events/bench/registrations/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode() + body
+
+
+def _exchange(sock: socket.socket, request: bytes) -> tuple[int, bool]:
+    """Send one request and read its whole answer: (status, whether the server keeps the
+    connection open). Gunicorn's sync workers close it after every answer."""
+    sock.sendall(request)
+    pending = b""
+    while b"\r\n\r\n" not in pending:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("closed by the server")
+        pending += chunk
+    head, _sep, rest = pending.partition(b"\r\n\r\n")
+    length, keep = 0, True
+    for line in head.split(b"\r\n")[1:]:
+        name, _colon, value = line.partition(b":")
+        name = name.strip().lower()
+        if name == b"content-length":
+            length = int(value)
+        elif name == b"connection" and value.strip().lower() == b"close":
+            keep = False
+    while len(rest) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("closed by the server")
+        rest += chunk
+    return int(head.split(b" ", 2)[1]), keep
+
+
+def _client_process(port, session_ids, label, numbers, requests, clients, ready, go, results):
+    """One load process: a thread per keep-alive connection, requests built beforehand, the
+    answer read by its Content-Length (no HTTP library: the load costs little CPU)."""
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
-    start = threading.Barrier(clients + 1)
 
     def client(number: int) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        work = [
+            _request_bytes(port, label, index, session_ids)
+            for index in range(number, requests, clients)
+        ]
+        sock = socket.create_connection(("127.0.0.1", port), timeout=30)
         mine, failed = [], []
-        start.wait()
-        for index in range(number, requests, clients):
-            body = json.dumps(
-                {
-                    "email": f"{label}-{index}@example.org",
-                    "name": f"Load {index}",
-                    "country": "BR",
-                    "sessions": [session_ids[index % len(session_ids)]],
-                }
-            )
+        ready.release()
+        go.wait()
+        for request in work:
             began = time.perf_counter()
             try:
-                conn.request(
-                    "POST",
-                    "/api/events/bench/registrations/",
-                    body=body,
-                    headers={"Content-Type": "application/json"},
-                )
-                response = conn.getresponse()
-                response.read()
-                if response.status != 201:
-                    failed.append(str(response.status))
-            except (OSError, http.client.HTTPException) as error:
+                if sock is None:  # the server closed it after the last answer
+                    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+                code, keep = _exchange(sock, request)
+                if code != 201:
+                    failed.append(str(code))
+                if not keep:
+                    sock.close()
+                    sock = None
+            except (OSError, ValueError) as error:
                 failed.append(type(error).__name__)
-                conn.close()
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                if sock is not None:
+                    sock.close()
+                sock = None
             mine.append(time.perf_counter() - began)
-        conn.close()
+        if sock is not None:
+            sock.close()
         with lock:
             latencies.extend(mine)
             errors.extend(failed)
 
-    threads = [threading.Thread(target=client, args=(number,)) for number in range(clients)]
+    threads = [threading.Thread(target=client, args=(number,)) for number in numbers]
     for thread in threads:
         thread.start()
-    start.wait()
-    began = time.perf_counter()
     for thread in threads:
         thread.join()
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    results.put((latencies, errors, usage.ru_utime + usage.ru_stime))
+
+
+def drive(port: int, session_ids: list[int], label: str, requests: int, clients: int) -> dict:
+    """``requests`` registrations over ``clients`` keep-alive connections, spread over
+    LOAD_PROCESSES processes (so that the load is not held back by one interpreter's lock)."""
+    context = multiprocessing.get_context("fork")
+    ready, go, results = context.Semaphore(0), context.Event(), context.Queue()
+    groups = [list(range(clients))[offset::LOAD_PROCESSES] for offset in range(LOAD_PROCESSES)]
+    processes = [
+        context.Process(
+            target=_client_process,
+            args=(port, session_ids, label, group, requests, clients, ready, go, results),
+        )
+        for group in groups
+        if group
+    ]
+    for process in processes:
+        process.start()
+    for _ in range(clients):
+        ready.acquire()
+    began = time.perf_counter()
+    go.set()
+    latencies: list[float] = []
+    errors: list[str] = []
+    load_cpu = 0.0
+    for _ in processes:
+        mine, failed, cpu = results.get()
+        latencies += mine
+        errors += failed
+        load_cpu += cpu
     elapsed = time.perf_counter() - began
+    for process in processes:
+        process.join()
     latencies.sort()
     return {
         "requests": len(latencies),
         "errors": len(errors),
+        "error_kinds": dict(collections.Counter(errors)),
         "rate": len(latencies) / elapsed,
         "p50": statistics.median(latencies) * 1000,
         "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
         "elapsed": elapsed,
+        "load_ms": load_cpu * 1000 / max(1, len(latencies)),
     }
 
 
@@ -365,8 +443,10 @@ def main() -> int:
             print(
                 f"[{label}] {result['rate']:.0f} registrations/s, p50 {result['p50']:.1f} ms, "
                 f"p99 {result['p99']:.1f} ms, {result['errors']} errors "
+                f"{result['error_kinds'] or ''}"
                 f"({result['requests']} in {result['elapsed']:.1f} s); CPU per registration: "
-                f"gunicorn {server_ms:.1f} ms, PostgreSQL {database_ms:.1f} ms"
+                f"gunicorn {server_ms:.1f} ms, PostgreSQL {database_ms:.1f} ms, "
+                f"load clients {result['load_ms']:.1f} ms"
             )
             for session in targets:
                 print(f"  seat check {session.title}: {seat_check(session)}")

@@ -28,6 +28,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from events import statements
+
 from . import delivery
 from .enums import OutboxState
 from .models import OutboxMessage
@@ -100,7 +102,10 @@ def enqueue_many(rows: Iterable[dict[str, Any]]) -> int:
     """Enqueue many emails at once (same fields as :func:`enqueue`); keys already used are
     skipped. Returns how many rows were offered. Does not wake a worker: the tick finds them."""
     objects = [_row(**fields) for fields in rows]
-    OutboxMessage.objects.bulk_create(objects, ignore_conflicts=True, batch_size=500)
+    # Written on every registration: the INSERT is built once per row count (no signal
+    # listens to outbox rows), in batches the backend accepts.
+    for start in range(0, len(objects), 500):
+        statements.insert(objects[start : start + 500], ignore_conflicts=True)
     return len(objects)
 
 

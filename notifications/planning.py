@@ -98,6 +98,34 @@ def _reminder_key(participant_id: int, session_id: int, offset: int) -> str:
     return f"reminder:{participant_id}:{session_id}:{offset}"
 
 
+def _reminder_row(
+    participant: Participant, session: Session, *, key: str, due: datetime, payload: dict
+) -> dict:
+    return {
+        "kind": MessageKind.SESSION_REMINDER,
+        "dedupe_key": key,
+        "due_at": due,
+        "payload": payload,
+        **_about(participant, session),
+    }
+
+
+def _first_reminders(*, session: Session, participant: Participant, now: datetime) -> list[dict]:
+    """The reminder rows of a participant who has none of this session yet (what
+    :func:`schedule_reminders` plans when it finds no rows), to be written by the caller."""
+    if session.is_cancelled:
+        return []
+    zone, start = _zone(participant, session), session.starts_at.isoformat()
+    rows = []
+    for offset in sorted(set(session.event.reminder_offsets or ()), reverse=True):
+        due = reminders.planned_due(session.starts_at, offset_minutes=offset, zone=zone, now=now)
+        if due is not None:
+            key = _reminder_key(participant.pk, session.pk, offset)
+            payload = {"offset": offset, "starts_at": start}
+            rows.append(_reminder_row(participant, session, key=key, due=due, payload=payload))
+    return rows
+
+
 def schedule_reminders(
     *,
     session: Session,
@@ -169,15 +197,7 @@ def schedule_reminders(
             key = _reminder_key(participant.pk, session.pk, offset)
             if any(row.dedupe_key == key for row in rows):
                 key = f"{key}:{int(session.starts_at.timestamp())}"
-            new.append(
-                {
-                    "kind": MessageKind.SESSION_REMINDER,
-                    "dedupe_key": key,
-                    "due_at": due,
-                    "payload": payload,
-                    **_about(participant, session),
-                }
-            )
+            new.append(_reminder_row(participant, session, key=key, due=due, payload=payload))
     if cancelled:
         _cancel(pk__in=cancelled)
     revive = (OutboxState.PENDING, *NEVER_SENT)
@@ -232,16 +252,21 @@ def plan_registration_emails(
     *, registration: Registration, places: Sequence[Place], fresh: bool = False
 ) -> None:
     """A registration went through (or sessions were added): a confirmation of the places
-    asked for, and the reminders of the confirmed ones. ``fresh``: a new participant."""
-    _write([_confirmation_row(registration, places)])
+    asked for, and the reminders of the confirmed ones. ``fresh``: a new participant, who
+    has no rows yet: the confirmation and every reminder go in one statement."""
     participant, event = registration.participant, registration.event
     now = timezone.now()
+    rows = [_confirmation_row(registration, places)]
     for place in places:
         if place.status != SeatStatus.CONFIRMED:
             continue
         if place.session.event_id == event.pk:
             place.session.event = event  # one event for all: no query per session
-        schedule_reminders(session=place.session, participants=[participant], now=now, fresh=fresh)
+        if fresh:
+            rows += _first_reminders(session=place.session, participant=participant, now=now)
+        else:
+            schedule_reminders(session=place.session, participants=[participant], now=now)
+    _write(rows)
 
 
 @transaction.atomic(savepoint=False)

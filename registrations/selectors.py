@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, F, Max, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
 
+from events import statements
 from events.models import Event, Session
 from events.selectors import feed_state
 from events.tokens import digests_match, lookup_digest
@@ -133,13 +134,20 @@ def registrant_zone_weights(event: Event) -> dict[str, dict[str, int]]:
 
 def event_for_registration(slug: str) -> Event | None:
     """The event with this slug, annotated ``has_questions``: a registration for an event
-    without questions then reads none (:func:`registrations.services.register_participant`)."""
-    return (
-        Event.objects.filter(slug=slug)
-        .annotate(has_questions=Exists(Question.objects.filter(event=OuterRef("pk"))))
-        .order_by()
-        .first()
+    without questions then reads none (:func:`registrations.services.register_participant`).
+    Read on every public registration, so its SQL is built once (:mod:`events.statements`)."""
+    found = statements.fetch(
+        Event,
+        f"SELECT {statements.columns(Event, 'e')}, EXISTS(SELECT 1 FROM "  # noqa: S608 (identifiers from model metadata)
+        f"{Question._meta.db_table} q WHERE q.event_id = e.id) "
+        f"FROM {Event._meta.db_table} e WHERE e.slug = %s",
+        [slug],
+        extra=("has_questions",),
     )
+    if found:
+        found[0].has_questions = bool(found[0].has_questions)
+        return found[0]
+    return None
 
 
 def questions_of(event: Event) -> QuerySet[Question]:

@@ -35,6 +35,7 @@ from .serializers import (
     RegistrationAnswerSerializer,
     RegistrationRequestSerializer,
     SeatCountSerializer,
+    validated_registration_request,
 )
 
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
@@ -109,9 +110,8 @@ class EventRegistrations(APIView):
         event = selectors.event_for_registration(slug)
         if event is None:
             raise Http404
-        serializer = RegistrationRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        result = services.register_participant(event=event, **serializer.validated_data)
+        asked = validated_registration_request(request.data)
+        result = services.register_participant(event=event, **asked)
         if not result.created:
             # The caller may know no more than an email: describe only what was asked for,
             # the same whatever was registered before, and send no links (they go by email).
@@ -121,7 +121,7 @@ class EventRegistrations(APIView):
                         "status": "received",
                         "sessions": [
                             {"session": session_id, "status": "received", "waitlist_position": None}
-                            for session_id in dict.fromkeys(serializer.validated_data["sessions"])
+                            for session_id in dict.fromkeys(asked["sessions"])
                         ],
                         "detail": _(
                             "This email address is already registered. We have sent the "

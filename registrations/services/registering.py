@@ -8,11 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import router, transaction
-from django.db.models import Subquery
-from django.db.models.constants import OnConflict
+from django.db import transaction
 from django.utils import timezone as django_timezone
 
+from events import statements
 from events.models import Event, Region
 from events.regions import region_for_country
 
@@ -41,34 +40,30 @@ def _participant_for_email(
     """The participant with this (normalised) email, created when new.
 
     A new person costs one statement: ``INSERT … ON CONFLICT DO NOTHING RETURNING`` (the
-    region found by its code inside it), with no lookup before and no savepoint around it.
+    region found by its code inside it, the SQL built once), with no lookup before and no
+    savepoint around it.
     A known email inserts nothing and is then read. Like any insert on the unique email
     index, it waits for a concurrent transaction that inserted the same email, and then
     finds that row once it is committed.
     """
-    region = (
-        Subquery(Region.objects.filter(code=region_code).values("pk")[:1]) if region_code else None
-    )
-    opts = Participant._meta
-    fields = [field for field in opts.local_concrete_fields if field is not opts.auto_field]
-    returning = [opts.pk, opts.get_field("region")]
     token = cleaning.new_token()
     participant = Participant(
         email=email,
         **defaults,
-        region_id=region,
         token=token,
         token_hash=hash_token(token),
         privacy_consented_at=now,
     )
-    # The insert that bulk_create(ignore_conflicts=True) makes, but returning the row.
-    rows = Participant._base_manager._insert(
-        [participant], fields=fields, returning_fields=returning, on_conflict=OnConflict.IGNORE
+    region = (
+        {"region_id": (f"(SELECT id FROM {Region._meta.db_table} WHERE code = %s)", [region_code])}  # noqa: S608 (identifiers from model metadata)
+        if region_code
+        else None
     )
-    if rows and rows[0]:
-        participant.pk, participant.region_id = rows[0]
-        participant._state.adding = False
-        participant._state.db = router.db_for_write(Participant)
+    rows = statements.insert(
+        [participant], returning=("pk", "region"), ignore_conflicts=True, expressions=region
+    )
+    if rows:
+        participant.region_id = rows[0][1]
         return participant, True
     known = Participant.objects.filter(email=email).first()
     if known is not None:
@@ -145,9 +140,10 @@ def register_participant(
         },
     )
     if created:  # A new person has no registration yet: no lookup, no savepoint.
-        registration = Registration.objects.create(
+        registration = Registration(
             participant=participant, event=event, answers=answers, source=source
         )
+        statements.insert([registration], returning=("pk",))
     else:
         registration = _registration_for(participant, event, answers=answers, source=source)
     registration.participant = participant

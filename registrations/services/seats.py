@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 
+from events import statements
 from events.models import Session
 
 from .. import hooks
@@ -51,7 +52,7 @@ _OCCUPANCY_SQL = """
 def occupancy(session: Session) -> tuple[int, int]:
     """(confirmed, waitlisted) for a session; call with the session row locked (a new
     statement, so it sees every place committed before the lock was granted)."""
-    with connection.cursor() as cursor:
+    with statements.cursor(SessionRegistration) as cursor:
         cursor.execute(
             _OCCUPANCY_SQL,
             {
@@ -179,7 +180,7 @@ def place_in_sessions(
         else:
             status, position, confirmed_at = SeatStatus.WAITLISTED, waitlisted + 1, None
         if place is None:
-            place = SessionRegistration.objects.create(
+            place = SessionRegistration(
                 registration=registration,
                 participant=participant,
                 session=session,
@@ -187,6 +188,7 @@ def place_in_sessions(
                 waitlist_position=position,
                 confirmed_at=confirmed_at,
             )
+            statements.insert([place], returning=("pk",))
         else:
             place.registration = registration
             place.status, place.waitlist_position = status, position
