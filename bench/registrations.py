@@ -240,6 +240,13 @@ def start_server(port: int) -> subprocess.Popen:
     raise SystemExit("gunicorn did not start within 30 s")
 
 
+def steal_ticks() -> tuple[int, int]:
+    """(stolen, all) CPU ticks of the machine so far (/proc/stat): the time a virtual
+    machine's cores spent waiting for the host, which slows everything measured here."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    return fields[7], sum(fields[:8])
+
+
 def cpu_seconds(server_pid: int) -> tuple[float, float]:
     """CPU time (user + system) used so far by gunicorn (master and workers) and by the
     PostgreSQL backends serving the bench's database, read from /proc (Linux)."""
@@ -397,6 +404,20 @@ def drive(port: int, session_ids: list[int], label: str, requests: int, clients:
     }
 
 
+def calibration_seconds() -> float:
+    """Seconds this machine takes for ten million Python additions, best of three: the
+    machine's speed at the time of the run (a shared host's varies by half from hour to hour,
+    and every figure here varies with it)."""
+    best = float("inf")
+    for _ in range(3):
+        began = time.process_time()
+        total = 0
+        for number in range(10_000_000):
+            total += number
+        best = min(best, time.process_time() - began)
+    return best
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=3000)
@@ -421,6 +442,9 @@ def main() -> int:
     server = start_server(port)
     try:
         print(
+            f"machine speed: 10M Python additions in {calibration_seconds():.2f} s (less is faster)"
+        )
+        print(
             f"gunicorn {WORKER_CLASS} {WORKERS} workers × {THREADS} threads, "
             f"{args.clients} keep-alive clients, {args.requests} registrations per run, "
             f"PostgreSQL {DATABASE_URL}"
@@ -433,9 +457,10 @@ def main() -> int:
         for number, (label, targets) in enumerate(runs):
             ids = [session.pk for session in targets]
             drive(port, ids, f"warm{number}", min(200, args.requests), args.clients)
-            cpu_before = cpu_seconds(server.pid)
+            cpu_before, steal_before = cpu_seconds(server.pid), steal_ticks()
             result = drive(port, ids, f"run{number}", args.requests, args.clients)
-            cpu_after = cpu_seconds(server.pid)
+            cpu_after, steal_after = cpu_seconds(server.pid), steal_ticks()
+            stolen = (steal_after[0] - steal_before[0]) / max(1, steal_after[1] - steal_before[1])
             server_ms, database_ms = (
                 (after - before) * 1000 / result["requests"]
                 for before, after in zip(cpu_before, cpu_after, strict=True)
@@ -446,7 +471,7 @@ def main() -> int:
                 f"{result['error_kinds'] or ''}"
                 f"({result['requests']} in {result['elapsed']:.1f} s); CPU per registration: "
                 f"gunicorn {server_ms:.1f} ms, PostgreSQL {database_ms:.1f} ms, "
-                f"load clients {result['load_ms']:.1f} ms"
+                f"load clients {result['load_ms']:.1f} ms; stolen by the host {stolen:.0%}"
             )
             for session in targets:
                 print(f"  seat check {session.title}: {seat_check(session)}")

@@ -69,8 +69,13 @@ class OutboxMessage(models.Model):
     event = models.ForeignKey(
         "events.Event", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    session = models.ForeignKey(
-        "events.Session", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    session = models.ForeignKey(  # indexed by outbox_session, which starts with it
+        "events.Session",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     participant_id = models.BigIntegerField(null=True, blank=True, db_index=True)
     region_code = models.CharField(max_length=40, blank=True)
@@ -90,8 +95,10 @@ class OutboxMessage(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     smtp_code = models.PositiveSmallIntegerField(_("SMTP code"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
-    dedupe_key = models.CharField(max_length=200, unique=True)
-    message_id = models.CharField(_("Message-ID"), max_length=200, unique=True)
+    # Unique by constraints in Meta: unique=True would add a LIKE-only index to each on
+    # PostgreSQL, written with every row and read by no query.
+    dedupe_key = models.CharField(max_length=200)
+    message_id = models.CharField(_("Message-ID"), max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -102,6 +109,10 @@ class OutboxMessage(models.Model):
             models.Index(fields=["state", "next_attempt_at"], name="outbox_due"),
             models.Index(fields=["state", "lease_expires_at"], name="outbox_leases"),
             models.Index(fields=["session", "state"], name="outbox_session"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["dedupe_key"], name="outbox_dedupe_key_unique"),
+            models.UniqueConstraint(fields=["message_id"], name="outbox_message_id_unique"),
         ]
 
     def __str__(self) -> str:

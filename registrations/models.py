@@ -24,7 +24,7 @@ class Participant(models.Model):
     ``token_hash`` (SHA-256, indexed) so that no comparison runs on the secret itself.
     """
 
-    email = models.EmailField(_("email"), max_length=254, db_index=True)
+    email = models.EmailField(_("email"), max_length=254)
     name = models.CharField(_("name"), max_length=200)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     country = models.CharField(_("country"), max_length=2, blank=True)
@@ -43,7 +43,7 @@ class Participant(models.Model):
     digest_consented_at = models.DateTimeField(_("digest consent given"), null=True, blank=True)
     privacy_consented_at = models.DateTimeField(_("privacy notice accepted"), null=True)
     token = models.CharField(_("secret token"), max_length=64, editable=False)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    token_hash = models.CharField(max_length=64, editable=False)
     token_rotated_at = models.DateTimeField(_("token rotated"), null=True, blank=True)
     erased_at = models.DateTimeField(_("erased"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -53,9 +53,14 @@ class Participant(models.Model):
         ordering = ["email"]
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
+        # Declared here rather than with db_index/unique on the fields: on PostgreSQL those
+        # add a second, LIKE-only index per field, which no query uses and every
+        # registration would write.
         constraints = [
             models.UniqueConstraint(Lower("email"), name="participant_email_unique_ci"),
+            models.UniqueConstraint(fields=["token_hash"], name="participant_token_hash_unique"),
         ]
+        indexes = [models.Index(fields=["email"], name="participant_email")]
 
     def __str__(self) -> str:
         return self.name or self.email
@@ -99,14 +104,20 @@ class Question(models.Model):
 class Registration(models.Model):
     """A participant's registration for an event, with their answers to its questions."""
 
+    # No index of their own: (participant, event) and (event, status) serve both.
     participant = models.ForeignKey(
         Participant,
         on_delete=models.CASCADE,
         related_name="registrations",
         verbose_name=_("participant"),
+        db_index=False,
     )
     event = models.ForeignKey(
-        Event, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("event")
+        Event,
+        on_delete=models.CASCADE,
+        related_name="registrations",
+        verbose_name=_("event"),
+        db_index=False,
     )
     status = models.CharField(
         _("status"),
@@ -152,14 +163,20 @@ class SessionRegistration(models.Model):
         related_name="session_registrations",
         verbose_name=_("registration"),
     )
+    # No index of their own: (participant, session) and (session, status, position) serve both.
     participant = models.ForeignKey(
         Participant,
         on_delete=models.CASCADE,
         related_name="session_registrations",
         verbose_name=_("participant"),
+        db_index=False,
     )
     session = models.ForeignKey(
-        Session, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("session")
+        Session,
+        on_delete=models.CASCADE,
+        related_name="registrations",
+        verbose_name=_("session"),
+        db_index=False,
     )
     status = models.CharField(_("status"), max_length=12, choices=SeatStatus.choices)
     waitlist_position = models.PositiveIntegerField(_("waitlist position"), null=True, blank=True)

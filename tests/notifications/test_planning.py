@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from events import services as event_services
+from notifications import planning
 from notifications.models import OutboxMessage
 from registrations import services as registration_services
 
@@ -56,6 +57,25 @@ def test_registration_plans_a_confirmation_and_reminders_with_the_night_rule(reg
             {"offset": 60, "starts_at": start},
         ),
     ]
+
+
+def test_a_new_participants_reminders_are_the_ones_schedule_reminders_plans(register, plenary):
+    def reminders() -> list[dict]:
+        found = OutboxMessage.objects.filter(kind="session_reminder").order_by("dedupe_key")
+        return [
+            {
+                key: value
+                for key, value in row.items()
+                if key not in ("id", "created_at", "updated_at")
+            }
+            for row in found.values()
+        ]
+
+    participant = register("ana@example.org", [plenary], timezone="Asia/Tokyo").participant
+    written = reminders()
+    OutboxMessage.objects.filter(kind="session_reminder").delete()
+    planning.schedule_reminders(session=plenary, participants=[participant])
+    assert (len(written), reminders()) == (2, written)
 
 
 def test_registering_again_the_same_way_plans_nothing_more(register, plenary):

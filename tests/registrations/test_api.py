@@ -170,12 +170,15 @@ def test_new_registration_writes_each_row_once_and_reads_sessions_once(api, make
         assert post(api, email="q0@example.org", country="FR", sessions=[session.pk]).status_code
     statements = []
     for query in captured.captured_queries:
-        tables = sorted(set(re.findall(r'\b"?((?:events|registrations)_[a-z]+)"?', query["sql"])))
-        if tables:  # Leaves out transaction control and the notifications' outbox rows.
+        tables = sorted(
+            set(re.findall(r'\b"?((?:events|registrations|notifications)_[a-z]+)"?', query["sql"]))
+        )
+        if tables:  # Leaves out transaction control.
             locks = " FOR UPDATE" if " FOR UPDATE" in query["sql"] else ""
             statements.append((query["sql"].split()[0] + locks, *tables))
     # The event (knowing whether it has questions); the participant with its region in one
-    # INSERT; the registration; the session, read once and locked; its occupancy; the place.
+    # INSERT; the registration; the session, read once and locked; its occupancy; the place;
+    # the confirmation and the session's reminders in one INSERT.
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     assert statements == [
         ("SELECT", "events_event", "registrations_question"),
@@ -184,6 +187,7 @@ def test_new_registration_writes_each_row_once_and_reads_sessions_once(api, make
         ("SELECT" + lock, "events_session"),
         ("SELECT", "registrations_sessionregistration"),
         ("INSERT", "registrations_sessionregistration"),
+        ("INSERT", "notifications_outboxmessage"),
     ]
 
 
