@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
@@ -35,23 +35,7 @@ def _person(email: str, **values) -> Participant:
     return Participant(email=email, token=email, token_hash=email, **values)
 
 
-@pytest.fixture
-def midterm():
-    return event_services.publish_event(
-        event=event_services.create_event(
-            section=event_services.ensure_section(slug="mlas", name="MLAS"),
-            slug="midterm",
-            title="Midterm",
-            timezone="Europe/Amsterdam",
-            start_date=date(2027, 4, 28),
-            end_date=date(2027, 4, 30),
-            languages=["en", "fr"],
-            reminder_offsets=[1440, 60],
-        )
-    )
-
-
-def test_insert_writes_the_row_that_save_writes(midterm):
+def test_insert_writes_the_row_that_save_writes(event):
     saved = _person("saved@example.org", country="SN", timezone="Africa/Dakar")
     saved.save()
     inserted = _person("inserted@example.org", country="SN", timezone="Africa/Dakar")
@@ -63,10 +47,10 @@ def test_insert_writes_the_row_that_save_writes(midterm):
     assert stamped.created_at is not None and stamped.updated_at is not None
 
     by_orm = Registration.objects.create(
-        participant=saved, event=midterm, answers={"role": "chair", "n": [1, "é"]}
+        participant=saved, event=event, answers={"role": "chair", "n": [1, "é"]}
     )
     by_statement = Registration(
-        participant=inserted, event=midterm, answers={"role": "chair", "n": [1, "é"]}
+        participant=inserted, event=event, answers={"role": "chair", "n": [1, "é"]}
     )
     statements.insert([by_statement], returning=("pk",))
     assert _row(Registration, by_statement.pk) == {
@@ -103,23 +87,24 @@ def test_insert_of_many_rows_writes_them_all_in_batches_the_backend_takes():
     )
 
 
-def test_fetch_reads_what_the_orm_reads(midterm):
+def test_fetch_reads_what_the_orm_reads(event):
+    event_services.update_event(event=event, reminder_offsets=[1440, 60])
     session = event_services.create_session(
-        event=midterm,
+        event=event,
         title="Working group",
-        starts_at=datetime(2027, 4, 28, 12, tzinfo=UTC),
+        starts_at=datetime(2026, 4, 28, 12, tzinfo=UTC),
         duration_minutes=90,
         speakers=["Ana", "李"],
     )
-    [event] = statements.fetch(
+    [found] = statements.fetch(
         Event,
         f"SELECT {statements.columns(Event, 'e')}, 42 FROM events_event e WHERE e.slug = %s",  # noqa: S608 (identifiers from model metadata)
         ["midterm"],
         extra=("answer",),
     )
-    expected = Event.objects.get(pk=midterm.pk)
-    assert (vars(event) | {"_state": None}) == (vars(expected) | {"_state": None, "answer": 42})
-    assert (event.languages, event.reminder_offsets, event._state.adding) == (
+    expected = Event.objects.get(pk=event.pk)
+    assert (vars(found) | {"_state": None}) == (vars(expected) | {"_state": None, "answer": 42})
+    assert (found.languages, found.reminder_offsets, found._state.adding) == (
         ["en", "fr"],
         [1440, 60],
         False,
