@@ -2,31 +2,43 @@
 
 Creates (and drops afterwards) its own database, migrates it, starts gunicorn on loopback
 with throttling switched off through THROTTLE_REGISTRATIONS, and drives
-``POST /api/events/{slug}/registrations/`` with concurrent keep-alive clients (threads, each
-with its own ``http.client`` connection) for a bounded number of requests. Prints
-registrations/s, p50/p99 latency, the CPU one registration costs in gunicorn and in
-PostgreSQL (from /proc: on a machine shared with other work the rate says little alone), the
-seat check, and the queries one registration costs when the session is empty and when it
-already holds many registrations.
+``POST /api/events/{slug}/registrations/`` with concurrent clients for a bounded number of
+requests: LOAD_PROCESSES processes, a thread per connection, each request built before the
+clock starts and its answer read by Content-Length on a plain socket, so that the load
+takes little of the two cores being measured (0.3 ms of CPU per request, printed).
+Gunicorn's sync workers close the connection after each answer; the client reconnects for
+the next request, inside its timing. Prints registrations/s, p50/p99
+latency, the CPU one registration costs in gunicorn, in PostgreSQL and in the load clients
+(from /proc), the share of CPU time the host stole from this virtual machine, the machine's
+speed at the start (ten million Python additions), the seat check, and the queries one
+registration costs when the session is empty and when it already holds many registrations.
 
     .venv/bin/python bench/registrations.py [--requests 3000] [--clients 16] [--prefill 20000]
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/meridian_bench_reg),
-BENCH_WORKER_CLASS / BENCH_WORKERS / BENCH_THREADS (gunicorn, default sync × 5 × 1).
+BENCH_WORKER_CLASS / BENCH_WORKERS / BENCH_THREADS (gunicorn, default sync × 5 × 1),
+BENCH_LOAD_PROCESSES (default 2).
 
-Why sync × 5 (2 × cores + 1) on 2 cores: with gthread (3 × 4, 2 × 4, 2 × 8) the thread
-holding a session's row lock waits for the GIL behind its siblings' request work, so every
-registration for that session waits longer; keep-alive connections also pile up on one
-worker. Measured side by side (1,500 registrations, load average 4-6 from other work):
-gthread 3 × 4 gave 110-160/s with p99 200-450 ms, sync × 5 150-220/s with p99 115-200 ms,
-for about the same CPU per registration.
+Why sync × 5 (2 × cores + 1) on 2 cores: with gthread the thread holding a session's row
+lock waits for the GIL behind its siblings' request work. Measured again on 2 December 2026
+(1,500 registrations): gthread 2 × 4 gave 149-175/s, 3 × 2 135-162/s, sync × 5 190-212/s;
+sync × 3, × 4 and × 6 were no better than × 5.
 
-Measured on this machine (3 runs, median; load average 3.3-4.2 from other work), sync × 5:
-empty session 232/s (p50 67 ms, p99 92 ms), session holding 20,001 places 257/s (62/75 ms),
-spread over 8 sessions 237/s (67/86 ms); CPU per registration 4.8-6.3 ms in gunicorn and
-1.4-1.9 ms in PostgreSQL, which bounds two whole cores at about 280/s. 10 queries per
-registration (9 when waitlisted: no reminders), whatever the session holds. Before this
-work (3 × 4 gthread, 16 queries, load average 6.7-9.3): 67/s, 89/s and 86/s.
+This machine's speed varies by up to half from one hour to the next (a shared host), so
+compare figures taken side by side. On 2 December 2026, 05:07-05:16, three runs each,
+alternating, of this script against this code and against the code before the hot path was
+rebuilt (b10b90d, same script), median (range):
+
+| case | before | after |
+| --- | --- | --- |
+| one session, empty before | 107/s (105-127), p99 189 ms | 175/s (168-187), p99 136 ms |
+| one session holding 20,001 places | 106/s (97-115), p99 200 ms | 186/s (168-194), p99 111 ms |
+| spread over 8 sessions | 92/s (83-96), p99 233 ms | 179/s (177-208), p99 117 ms |
+| CPU per registration, gunicorn | 11.0-18.1 ms | 6.5-8.4 ms |
+| CPU per registration, PostgreSQL | 3.1-5.1 ms | 1.9-2.3 ms |
+| queries per registration (0 / 20,000 held) | 10 / 9 | 9 / 9 |
+
+0 errors and every seat check OK in all runs; the host stole 0-1 % of the CPU time.
 """
 
 from __future__ import annotations
