@@ -53,8 +53,10 @@ def cursor(model: type[Model], *, write: bool = True):
     raw = connection.connection
     if raw.prepare_threshold is None:
         # Django turns preparing off (None) for poolers; only server-binding cursors like
-        # this one can prepare at all, so the setting reaches no other query.
-        raw.prepare_threshold = 0
+        # this one can prepare at all, so the setting reaches no other query. From the second
+        # execution on a connection: preparing costs a round trip of its own, which a
+        # connection used for one request only (DATABASE_CONN_MAX_AGE=0) would never repay.
+        raw.prepare_threshold = 1
     with connection.wrap_database_errors:
         return connection._prepare_cursor(ServerBindingCursor(raw))
 
