@@ -141,7 +141,7 @@ def test_no_signal_listens_to_the_models_written_without_signals(model):
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_postgresql_prepares_a_statement_from_its_second_run_on_a_connection():
     connection.close()  # a new connection: none of the other tests' statements are prepared
     for number in range(3):
