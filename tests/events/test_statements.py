@@ -155,3 +155,16 @@ def test_postgresql_prepares_a_statement_from_its_second_run_on_a_connection():
         'INSERT INTO "registrations_participant"'
     ]
     assert prepared[0].count("($1") == 1  # the one-row statement, not the two-row one
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_postgresql_prepares_nothing_when_prepared_statements_are_off(settings):
+    settings.DATABASE_PREPARED_STATEMENTS = False
+    connection.close()
+    for number in range(3):
+        statements.insert([_person(f"unprepared{number}@example.org")], returning=("pk",))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements")
+        assert cursor.fetchone() == (0,)
+    assert Participant.objects.filter(email__startswith="unprepared").count() == 3
