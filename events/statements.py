@@ -31,6 +31,7 @@ from django.db.models import Model
 from django.db.models.constants import OnConflict
 
 M = TypeVar("M", bound=Model)
+MAX_ROWS = 500
 
 
 def cursor(model: type[Model], *, write: bool = True):
@@ -106,7 +107,8 @@ def insert(
     ignore_conflicts: bool = False,
     expressions: dict[str, tuple[str, Sequence[Any]]] | None = None,
 ) -> list[tuple]:
-    """Insert ``objs`` (new instances of one model, without primary keys) in one statement.
+    """Insert ``objs`` (new instances of one model, without primary keys): one statement
+    for up to ``MAX_ROWS`` rows (fewer where the backend takes fewer parameters), more beyond.
 
     ``returning``: field names whose values come back, one tuple per row written (with
     ``ignore_conflicts``, a row skipped on a unique conflict returns nothing: the list is
@@ -124,7 +126,8 @@ def insert(
     expressions = expressions or {}
     if expressions and len(objs) != 1:
         raise ValueError("SQL expressions are for a single row.")
-    batch = max(1, connection.ops.bulk_batch_size(fields, objs))
+    # At most MAX_ROWS a statement: PostgreSQL takes at most 65,535 parameters in one.
+    batch = max(1, min(MAX_ROWS, connection.ops.bulk_batch_size(fields, objs)))
     if returning and len(objs) > batch:
         raise ValueError("Returned values come from one statement: insert fewer rows.")
     returned: list[tuple] = []

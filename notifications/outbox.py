@@ -103,9 +103,8 @@ def enqueue_many(rows: Iterable[dict[str, Any]]) -> int:
     skipped. Returns how many rows were offered. Does not wake a worker: the tick finds them."""
     objects = [_row(**fields) for fields in rows]
     # Written on every registration: the INSERT is built once per row count (no signal
-    # listens to outbox rows), in batches the backend accepts.
-    for start in range(0, len(objects), 500):
-        statements.insert(objects[start : start + 500], ignore_conflicts=True)
+    # listens to outbox rows).
+    statements.insert(objects, ignore_conflicts=True)
     return len(objects)
 
 

@@ -145,22 +145,29 @@ def schedule_reminders(
     if not participants:
         return 0
     now = now or timezone.now()
+    if fresh:
+        new = [
+            row
+            for participant in participants
+            for row in _first_reminders(session=session, participant=participant, now=now)
+        ]
+        outbox.enqueue_many(new)
+        return len(new)
     offsets = sorted(set(session.event.reminder_offsets or ()), reverse=True)
     start = session.starts_at.isoformat()
     existing: dict[tuple[int, int], list[OutboxMessage]] = defaultdict(list)
-    if not fresh:
-        rows = (
-            OutboxMessage.objects.select_for_update()
-            .filter(
-                kind=MessageKind.SESSION_REMINDER,
-                session=session,
-                participant_id__in=[participant.pk for participant in participants],
-            )
-            .only("id", "state", "payload", "dedupe_key", "participant_id")
-            .order_by("id")
+    rows = (
+        OutboxMessage.objects.select_for_update()
+        .filter(
+            kind=MessageKind.SESSION_REMINDER,
+            session=session,
+            participant_id__in=[participant.pk for participant in participants],
         )
-        for row in rows:
-            existing[(row.participant_id, row.payload.get("offset"))].append(row)
+        .only("id", "state", "payload", "dedupe_key", "participant_id")
+        .order_by("id")
+    )
+    for row in rows:
+        existing[(row.participant_id, row.payload.get("offset"))].append(row)
     new: list[dict] = []
     updates: dict[tuple, list[int]] = defaultdict(list)
     cancelled: list[int] = []

@@ -12,13 +12,13 @@ from django.conf import settings
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
-from events import statements
 from events.enums import EventStatus, SessionStatus
 from events.models import Event, Session
 from events.scheduling import day_starts_at
 
 from .. import window
 from ..errors import RegistrationsError
+from .seats import lock_sessions
 
 SUPPORTED_LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 MAX_SESSIONS_PER_CALL = 50
@@ -76,21 +76,6 @@ def session_ids_asked(session_ids: Iterable[Any]) -> list[int]:
     return ids
 
 
-def _locked_sessions(ids: list[int]) -> list[Session]:
-    """The sessions' rows, locked in id order (SQL built once: it runs on every registration)."""
-    if not ids:
-        return []
-    table = Session._meta.db_table
-    return statements.fetch(
-        Session,
-        f"SELECT {statements.columns(Session, 's')} FROM {table} s "  # noqa: S608 (identifiers from model metadata)
-        f"WHERE s.id IN ({', '.join(['%s'] * len(ids))}) ORDER BY s.id"
-        + statements.for_update(Session),
-        ids,
-        write=True,
-    )
-
-
 def sessions_asked(
     event: Event | None, session_ids: Iterable[Any], *, lock: bool = False
 ) -> list[Session]:
@@ -105,7 +90,7 @@ def sessions_asked(
     if lock:
         if event is None:
             raise ValueError("A locking read needs the event the sessions belong to.")
-        found = {session.pk: session for session in _locked_sessions(sorted(ids))}
+        found = lock_sessions(ids)
         for session in found.values():
             if session.event_id == event.pk:
                 session.event = event
