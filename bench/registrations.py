@@ -15,6 +15,12 @@ registration costs when the session is empty and when it already holds many regi
 
     .venv/bin/python bench/registrations.py [--requests 3000] [--clients 16] [--prefill 20000]
 
+With ``--redis redis://127.0.0.1:6379`` the server runs as in production (docker-compose.yml):
+the cache, and with it the throttle, in Redis database 12, and Celery's broker in database 13
+(the service tier uses 15), so every registration wakes a worker after its commit (no worker
+consumes them here; both databases are emptied before and after). The CPU Redis spends is
+then printed too.
+
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/meridian_bench_reg),
 BENCH_WORKER_CLASS / BENCH_WORKERS / BENCH_THREADS (gunicorn, default sync × 5 × 1),
 BENCH_LOAD_PROCESSES (default 2).
@@ -101,7 +107,35 @@ def drop_database() -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+def use_redis(url: str) -> None:
+    """Point the server at Redis as production does: cache (throttle) and Celery's broker."""
+    base = url.rstrip("/")
+    SERVER_ENV["REDIS_URL"] = f"{base}/12"
+    SERVER_ENV["CELERY_BROKER_URL"] = f"{base}/13"
+    flush_redis()
+
+
+def flush_redis() -> None:
+    if not SERVER_ENV.get("CELERY_BROKER_URL"):
+        return
+    import redis
+
+    for key in ("REDIS_URL", "CELERY_BROKER_URL"):
+        redis.Redis.from_url(SERVER_ENV[key]).flushdb()
+
+
+def queued_wakes() -> int:
+    import redis
+
+    return redis.Redis.from_url(SERVER_ENV["CELERY_BROKER_URL"]).llen("celery")
+
+
 def setup_django() -> None:
+    import warnings
+
+    # PYTHONWARNINGS only reaches the server (read at start-up); this process has no static
+    # files collected either.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
     os.environ.update(SERVER_ENV)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     sys.path.insert(0, str(ROOT))
@@ -259,12 +293,12 @@ def steal_ticks() -> tuple[int, int]:
     return fields[7], sum(fields[:8])
 
 
-def cpu_seconds(server_pid: int) -> tuple[float, float]:
-    """CPU time (user + system) used so far by gunicorn (master and workers) and by the
-    PostgreSQL backends serving the bench's database, read from /proc (Linux)."""
+def cpu_seconds(server_pid: int) -> tuple[float, float, float]:
+    """CPU time (user + system) used so far by gunicorn (master and workers), by the
+    PostgreSQL backends serving the bench's database and by redis-server, from /proc (Linux)."""
     tick = os.sysconf("SC_CLK_TCK")
     name = urlparse(DATABASE_URL).path.lstrip("/")
-    server = database = 0.0
+    server = database = cache = 0.0
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -278,7 +312,9 @@ def cpu_seconds(server_pid: int) -> tuple[float, float]:
             server += used
         elif command.startswith("postgres: ") and f" {name} " in command:
             database += used
-    return server, database
+        elif command.startswith("redis-server"):
+            cache += used
+    return server, database, cache
 
 
 def _request_bytes(port: int, label: str, index: int, session_ids: list[int]) -> bytes:
@@ -435,7 +471,10 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--prefill", type=int, default=20000)
+    parser.add_argument("--redis", metavar="URL", help="cache and broker in Redis, as deployed")
     args = parser.parse_args()
+    if args.redis:
+        use_redis(args.redis)
 
     recreate_database()
     setup_django()
@@ -460,6 +499,7 @@ def main() -> int:
             f"gunicorn {WORKER_CLASS} {WORKERS} workers × {THREADS} threads, "
             f"{args.clients} keep-alive clients, {args.requests} registrations per run, "
             f"PostgreSQL {DATABASE_URL}"
+            f"{'; cache, throttle and broker in Redis ' + args.redis if args.redis else ''}"
         )
         runs = (
             ("one session, empty before", [empty_session]),
@@ -473,7 +513,7 @@ def main() -> int:
             result = drive(port, ids, f"run{number}", args.requests, args.clients)
             cpu_after, steal_after = cpu_seconds(server.pid), steal_ticks()
             stolen = (steal_after[0] - steal_before[0]) / max(1, steal_after[1] - steal_before[1])
-            server_ms, database_ms = (
+            server_ms, database_ms, redis_ms = (
                 (after - before) * 1000 / result["requests"]
                 for before, after in zip(cpu_before, cpu_after, strict=True)
             )
@@ -483,7 +523,9 @@ def main() -> int:
                 f"{result['error_kinds'] or ''}"
                 f"({result['requests']} in {result['elapsed']:.1f} s); CPU per registration: "
                 f"gunicorn {server_ms:.1f} ms, PostgreSQL {database_ms:.1f} ms, "
-                f"load clients {result['load_ms']:.1f} ms; stolen by the host {stolen:.0%}"
+                f"load clients {result['load_ms']:.1f} ms"
+                f"{f', Redis {redis_ms:.1f} ms' if args.redis else ''}; "
+                f"stolen by the host {stolen:.0%}"
             )
             for session in targets:
                 print(f"  seat check {session.title}: {seat_check(session)}")
@@ -491,11 +533,14 @@ def main() -> int:
             f"queries per registration: {queries_small} with an empty session, "
             f"{queries_large} with {args.prefill} registrations already in it"
         )
+        if args.redis:
+            print(f"worker wakes queued in the broker: {queued_wakes()}")
     finally:
         server.terminate()
         server.wait(timeout=30)
         connection.close()
         drop_database()
+        flush_redis()
     return 0
 
 
