@@ -280,6 +280,8 @@ NOTIFICATIONS_RETRY_BASE_SECONDS = env.float("NOTIFICATIONS_RETRY_BASE_SECONDS",
 NOTIFICATIONS_RETRY_CAP_SECONDS = env.float("NOTIFICATIONS_RETRY_CAP_SECONDS", default=3600.0)
 NOTIFICATIONS_DRAIN_SECONDS = env.float("NOTIFICATIONS_DRAIN_SECONDS", default=25.0)
 NOTIFICATIONS_TICK_SECONDS = env.float("NOTIFICATIONS_TICK_SECONDS", default=30.0)
+# How long a wake sent to the workers holds back further wakes (see notifications.outbox._wake).
+NOTIFICATIONS_WAKE_PENDING_SECONDS = env.float("NOTIFICATIONS_WAKE_PENDING_SECONDS", default=10.0)
 # Edits of one session within this many seconds make one change notice (the debounce).
 NOTIFICATIONS_CHANGE_DEBOUNCE_SECONDS = env.float(
     "NOTIFICATIONS_CHANGE_DEBOUNCE_SECONDS", default=180.0

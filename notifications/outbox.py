@@ -278,17 +278,63 @@ def relaxed_commits():
                 cursor.execute("RESET synchronous_commit")
 
 
+WAKE_PENDING_KEY = "notifications:wake-pending"
+
+
+def _shared_cache() -> bool:
+    """Whether the default cache is one that every process sees (Redis, Memcached, the
+    database): only then can a pending wake be marked for the web processes and the workers."""
+    from django.core.cache import caches
+    from django.core.cache.backends.dummy import DummyCache
+    from django.core.cache.backends.locmem import LocMemCache
+
+    return not isinstance(caches["default"], LocMemCache | DummyCache)
+
+
 def _wake() -> None:
     """Ask a worker to drain now. Without a broker the embedded loop picks the rows up; a
-    broker that is down only delays the email until the next tick, so errors are logged."""
+    broker that is down only delays the email until the next tick, so errors are logged.
+
+    Wakes are coalesced through the shared cache: the first commit marks a wake as pending
+    (``cache.add``) and sends it; later commits see the mark and send nothing, because the
+    pending drain clears the mark before it claims (:func:`wake_received`) and therefore
+    claims their rows too. Under a burst of registrations this sends one task per drain
+    instead of one per commit. The mark expires after WAKE_PENDING_SECONDS, so a wake lost
+    with the broker holds the others back no longer than that (and beat's tick sends anyway).
+    """
     if not settings.CELERY_BROKER_URL:
         return
+    from django.core.cache import cache
+
     from .tasks import drain
 
+    marked = False
+    if _shared_cache():
+        try:
+            if not cache.add(WAKE_PENDING_KEY, 1, settings.NOTIFICATIONS_WAKE_PENDING_SECONDS):
+                return  # a wake is on its way and has not started: it will claim these rows
+            marked = True
+        except Exception:
+            logger.warning("could not mark a pending wake; sending one anyway", exc_info=True)
     try:
         drain.apply_async(retry=False)
     except Exception:
         logger.warning("could not wake a worker; the next tick will send", exc_info=True)
+        if marked:
+            cache.delete(WAKE_PENDING_KEY)
+
+
+def wake_received() -> None:
+    """A drain started by a wake begins: clear the pending mark before claiming, so that a
+    commit from now on sends a wake of its own (its rows may come after this drain's claims)."""
+    if not _shared_cache():
+        return
+    from django.core.cache import cache
+
+    try:
+        cache.delete(WAKE_PENDING_KEY)
+    except Exception:
+        logger.warning("could not clear the pending wake", exc_info=True)
 
 
 def wake_after_commit() -> None:

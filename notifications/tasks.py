@@ -3,7 +3,7 @@
 
 from celery import shared_task
 
-from . import dispatch
+from . import dispatch, outbox
 
 
 @shared_task(name="notifications.tick", ignore_result=True)
@@ -13,6 +13,7 @@ def tick() -> None:
 
 @shared_task(name="notifications.drain", ignore_result=True)
 def drain() -> None:
+    outbox.wake_received()
     result = dispatch.drain()
     if result.more:
         # The budget ran out with rows left: carry on in a fresh task (other work may interleave).

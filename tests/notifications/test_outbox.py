@@ -108,6 +108,44 @@ def test_wake_is_registered_once_per_transaction_for_rows_due_now(
 
 
 @pytest.mark.django_db
+def test_a_wake_the_broker_refused_does_not_hold_back_the_next(settings, tmp_path, caplog):
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    outbox._wake()
+    assert (cache.get(outbox.WAKE_PENDING_KEY), "could not wake a worker" in caplog.text) == (
+        None,
+        True,
+    )
+
+
+@pytest.mark.django_db
+def test_a_pending_wake_is_marked_in_a_shared_cache_and_cleared_when_its_drain_starts(
+    settings, tmp_path
+):
+    from django.core.cache import cache
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    settings.CELERY_BROKER_URL = ""  # the embedded default: no wake is sent, nothing marked
+    outbox._wake()
+    unmarked = cache.get(outbox.WAKE_PENDING_KEY)
+    cache.add(outbox.WAKE_PENDING_KEY, 1, 10)
+    outbox.wake_received()
+    assert (unmarked, cache.get(outbox.WAKE_PENDING_KEY)) == (None, None)
+
+
+@pytest.mark.django_db
 def test_outbox_status_prints_counts_and_the_oldest_due_row(capsys):
     add("a", due=datetime(2026, 1, 1, tzinfo=UTC))
     add("b", due=datetime(2026, 1, 2, tzinfo=UTC))

@@ -214,3 +214,82 @@ def test_a_commit_wakes_a_worker_without_waiting_for_beat(sink, stack, api, sett
     assert (response.status_code, len(expected)) == (202, 1)
     assert sink.wait_for(all_delivered(expected), timeout=60), stack.logs()
     assert [message["To"] for message in sink.messages] == ["awake@example.org"]
+
+
+def _commit_due_row(key: str) -> None:
+    """One transaction that enqueues an email due now (its commit wakes a worker)."""
+    outbox.enqueue(
+        kind=MessageKind.SUBSCRIPTION_CONFIRM, recipient=f"{key}@example.org", dedupe_key=key
+    )
+
+
+def _queued_tasks(settings) -> list[str]:
+    """Names of the tasks waiting in the broker's default queue (Redis, kombu's layout)."""
+    import json
+
+    import redis
+
+    raw = redis.Redis.from_url(settings.REDIS_URL).lrange("celery", 0, -1)
+    return [json.loads(message)["headers"]["task"] for message in raw]
+
+
+def test_a_burst_of_commits_sends_one_wake_until_a_drain_starts(stack, settings):
+    from config.celery import app
+
+    settings.CELERY_BROKER_URL = settings.REDIS_URL
+    app.conf.broker_url = settings.REDIS_URL
+    queued = []
+    for number in range(5):
+        _commit_due_row(f"burst-{number}")
+        queued.append(len(_queued_tasks(settings)))
+    outbox.wake_received()  # what the drain task does first: later commits need a new wake
+    _commit_due_row("after-the-drain-began")
+    queued.append(len(_queued_tasks(settings)))
+    assert (queued, _queued_tasks(settings)) == (
+        [1, 1, 1, 1, 1, 2],
+        ["notifications.drain", "notifications.drain"],
+    )
+
+
+def test_without_a_shared_cache_every_commit_sends_its_wake(stack, settings):
+    from config.celery import app
+
+    settings.CELERY_BROKER_URL = settings.REDIS_URL
+    app.conf.broker_url = settings.REDIS_URL
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    for number in range(3):
+        _commit_due_row(f"alone-{number}")
+    assert _queued_tasks(settings) == ["notifications.drain"] * 3
+
+
+def test_commits_after_a_drain_still_wake_the_worker(sink, stack, api, settings):
+    from config.celery import app
+
+    settings.CELERY_BROKER_URL = settings.REDIS_URL
+    app.conf.broker_url = settings.REDIS_URL
+    stack.start_worker()  # no beat: only wakes can make it send
+    first = api.post(
+        "/api/regions/africa/subscriptions/",
+        {"email": "first@example.org", "language": "fr", "timezone": "Africa/Dakar"},
+        format="json",
+    )
+    expected = set(OutboxMessage.objects.values_list("message_id", flat=True))
+    assert (first.status_code, len(expected)) == (202, 1)
+    assert sink.wait_for(all_delivered(expected), timeout=60), stack.logs()
+    later = [
+        api.post(
+            "/api/regions/asia-oceania/subscriptions/",
+            {"email": f"later{number}@example.org", "language": "en", "timezone": "Asia/Tokyo"},
+            format="json",
+        ).status_code
+        for number in range(3)
+    ]
+    expected = set(OutboxMessage.objects.values_list("message_id", flat=True))
+    assert (later, len(expected)) == ([202, 202, 202], 4)
+    assert sink.wait_for(all_delivered(expected), timeout=60), stack.logs()
+    assert sorted(message["To"] for message in sink.messages) == [
+        "first@example.org",
+        "later0@example.org",
+        "later1@example.org",
+        "later2@example.org",
+    ]
