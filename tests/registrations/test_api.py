@@ -130,6 +130,30 @@ def test_post_registration_refusals_are_4xx_with_messages(api, make_session, eve
     assert Participant.objects.count() == 0
 
 
+@pytest.mark.parametrize("url", [URL, "/api/regions/europe/subscriptions/"])
+def test_hostile_bodies_are_4xx_with_messages_in_the_callers_language(api, event, url, settings):
+    nested = "[" * 100_000 + "]" * 100_000  # deeper than Python's JSON decoder goes
+    too_big = '{"name": "' + "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE + '"}'
+    answers = [
+        (response.status_code, response.json())
+        for response in (
+            api.post(url, nested, content_type="application/json"),
+            api.post(url, nested, content_type="application/json", HTTP_ACCEPT_LANGUAGE="fr"),
+            api.post(url, too_big, content_type="application/json"),
+            api.post(url, too_big, content_type="application/json", HTTP_ACCEPT_LANGUAGE="de"),
+            api.post(url, "null", content_type="application/json", HTTP_ACCEPT_LANGUAGE="es"),
+        )
+    ]
+    assert answers == [
+        (400, {"detail": "The JSON is nested too deeply."}),
+        (400, {"detail": "Le JSON est imbriqué trop profondément."}),
+        (413, {"detail": "The request is too large: send at most 2560 KB."}),
+        (413, {"detail": "Die Anfrage ist zu groß: Senden Sie höchstens 2560 KB."}),
+        (400, {"detail": "Envíe un objeto JSON, no null."}),
+    ]
+    assert Participant.objects.count() == 0
+
+
 def test_post_registration_keeps_hostile_text_as_text(api, organiser, event):
     response = post(api, name="<script>alert(1)</script>", organisation='=HYPERLINK("x")')
     assert response.status_code == 201
