@@ -27,8 +27,9 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connections, router
-from django.db.models import Model
+from django.db.models import Model, fields
 from django.db.models.constants import OnConflict
+from django.db.models.fields.related import ForeignKey
 
 M = TypeVar("M", bound=Model)
 MAX_ROWS = 500
@@ -65,6 +66,44 @@ def cursor(model: type[Model], *, write: bool = True):
 def _fields(model: type[Model]) -> tuple:
     opts = model._meta
     return tuple(field for field in opts.local_concrete_fields if field is not opts.auto_field)
+
+
+_NONE = type(None)
+# Field classes (exactly these, no subclass) whose pre_save reads the attribute and whose
+# get_db_prep_save hands a value of these types to the database as it is, on every backend.
+# Not integers: on PostgreSQL Django wraps them in typed parameters (Int4, Int8), so that a
+# statement bound on the server gets one type whatever the value's size.
+_TEXT = (str, _NONE)
+_AS_IS = {
+    fields.CharField: _TEXT,
+    fields.EmailField: _TEXT,
+    fields.SlugField: _TEXT,
+    fields.TextField: _TEXT,
+    fields.BooleanField: (bool, _NONE),
+}
+_INTEGERS = (
+    fields.IntegerField,
+    fields.BigIntegerField,
+    fields.SmallIntegerField,
+    fields.PositiveIntegerField,
+    fields.PositiveSmallIntegerField,
+    fields.AutoField,
+    fields.BigAutoField,
+)
+_AS_IS.update(dict.fromkeys(_INTEGERS, (_NONE,)))
+
+
+@lru_cache(maxsize=64)
+def _preparers(model: type[Model]) -> tuple[tuple[str, Any, tuple[type, ...]], ...]:
+    """For each inserted field: its attribute, the field, and the value types that it would
+    pass on unchanged (``()`` when every value goes through ``pre_save`` and
+    ``get_db_prep_save``). Building a row then skips two calls for most of its values
+    (exact types: ``True`` for an IntegerField, or a str enum, still takes the full path)."""
+    found = []
+    for field in _fields(model):
+        kind = type(field.target_field) if type(field) is ForeignKey else type(field)
+        found.append((field.attname, field, _AS_IS.get(kind, ())))
+    return tuple(found)
 
 
 @lru_cache(maxsize=512)
@@ -123,6 +162,7 @@ def insert(
     alias = router.db_for_write(model)
     connection = connections[alias]
     fields = _fields(model)
+    preparers = _preparers(model)
     expressions = expressions or {}
     if expressions and len(objs) != 1:
         raise ValueError("SQL expressions are for a single row.")
@@ -144,12 +184,15 @@ def insert(
             )
             params: list[Any] = []
             for obj in chunk:
-                for field in fields:
-                    if field.attname in expressions:
-                        params.extend(expressions[field.attname][1])
-                    else:
+                for attname, field, as_is in preparers:
+                    if attname in expressions:
+                        params.extend(expressions[attname][1])
+                        continue
+                    value = getattr(obj, attname)
+                    if type(value) not in as_is:
                         value = field.pre_save(obj, add=True)
-                        params.append(field.get_db_prep_save(value, connection=connection))
+                        value = field.get_db_prep_save(value, connection=connection)
+                    params.append(value)
             db.execute(sql, params)
             if returning:
                 returned.extend(tuple(row) for row in db.fetchall())

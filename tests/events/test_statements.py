@@ -59,6 +59,27 @@ def test_insert_writes_the_row_that_save_writes(event):
     }
 
 
+SAMPLES = {str: ["", "Amina", "é\u200f"], bool: [True, False], type(None): [None]}
+
+
+@pytest.mark.parametrize("model", WRITTEN_WITHOUT_SIGNALS)
+def test_values_passed_as_they_are_are_what_the_fields_would_prepare(model):
+    """insert() skips pre_save and get_db_prep_save for values of the types _preparers
+    names: on this database, those calls would hand on each such value unchanged."""
+    checked = []
+    for attname, field, as_is in statements._preparers(model):
+        instance = model()
+        for kind in as_is:
+            for value in SAMPLES[kind]:
+                setattr(instance, attname, value)
+                prepared = field.get_db_prep_save(
+                    field.pre_save(instance, add=True), connection=connection
+                )
+                checked.append((attname, value, type(prepared), prepared))
+    assert checked == [(attname, value, type(value), value) for attname, value, *_ in checked]
+    assert len({attname for attname, *_ in checked}) >= 3  # not vacuous
+
+
 def test_insert_computes_a_field_in_the_statement_and_skips_conflicts():
     africa = Region.objects.get(code="africa")
     person = _person("amina@example.org")
