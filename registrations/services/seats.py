@@ -51,11 +51,32 @@ def lock_sessions(session_ids: Iterable[int]) -> dict[int, Session]:
 _OCCUPANCY_SQL = """
     SELECT
         (SELECT COUNT(*) FROM registrations_sessionregistration
-         WHERE session_id = %(session)s AND status = %(confirmed)s),
+         WHERE session_id = %(session)s AND status = %(confirmed)s) AS confirmed,
         COALESCE((SELECT waitlist_position FROM registrations_sessionregistration
                   WHERE session_id = %(session)s AND status = %(waitlisted)s
-                  ORDER BY waitlist_position DESC LIMIT 1), 0)
+                  ORDER BY waitlist_position DESC LIMIT 1), 0) AS waitlisted
 """
+
+# A new place whose status and waitlist position the INSERT works out from the occupancy
+# (one statement, not a read then a write, while the session row is locked: a new
+# statement, so it sees every place committed before the lock was granted). It writes
+# nothing when the session has free seats and a waitlist at once (its capacity was raised
+# and the waitlist not yet moved up): the caller then fills those seats first.
+_PLACE_SQL = """
+    INSERT INTO registrations_sessionregistration
+        (registration_id, participant_id, session_id, status, waitlist_position,
+         created_at, updated_at, confirmed_at)
+    SELECT %(registration)s, %(participant)s, %(session)s,
+        CASE WHEN o.confirmed < %(capacity)s THEN %(confirmed)s ELSE %(waitlisted)s END,
+        CASE WHEN o.confirmed < %(capacity)s THEN NULL ELSE o.waitlisted + 1 END,
+        %(now)s, %(now)s,
+        CASE WHEN o.confirmed < %(capacity)s THEN %(now)s ELSE NULL END
+    FROM ({occupancy}) o
+    WHERE o.waitlisted = 0 OR o.confirmed >= %(capacity)s
+    RETURNING id, status, waitlist_position
+""".replace("{occupancy}", _OCCUPANCY_SQL)
+# Room without limit, as a number the database compares with a count.
+_UNLIMITED = 2**62
 
 
 def occupancy(session: Session) -> tuple[int, int]:
@@ -72,6 +93,62 @@ def occupancy(session: Session) -> tuple[int, int]:
         )
         confirmed, waitlisted = cursor.fetchone()
     return confirmed, waitlisted
+
+
+def _insert_placed(
+    registration: Registration, session: Session, now: datetime
+) -> SessionRegistration | None:
+    """A new place in ``session`` (row locked), placed by :data:`_PLACE_SQL`; None when it
+    wrote nothing (free seats and a waitlist at once)."""
+    fields = {field.attname: field for field in SessionRegistration._meta.concrete_fields}
+    with statements.cursor(SessionRegistration) as cursor:
+        connection = cursor.db
+        ids = {
+            "registration": fields["registration_id"].get_db_prep_save(registration.pk, connection),
+            "participant": fields["participant_id"].get_db_prep_save(
+                registration.participant_id, connection
+            ),
+            "session": fields["session_id"].get_db_prep_save(session.pk, connection),
+        }
+        cursor.execute(
+            _PLACE_SQL,
+            {
+                **ids,
+                "capacity": _UNLIMITED if session.capacity is None else session.capacity,
+                "confirmed": SeatStatus.CONFIRMED.value,
+                "waitlisted": SeatStatus.WAITLISTED.value,
+                "now": fields["created_at"].get_db_prep_value(now, connection),
+            },
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, status, position = row
+    place = SessionRegistration(
+        pk=pk,
+        registration=registration,
+        participant_id=registration.participant_id,
+        session=session,
+        status=status,
+        waitlist_position=position,
+        created_at=now,
+        updated_at=now,
+        confirmed_at=now if status == SeatStatus.CONFIRMED else None,
+    )
+    place._state.adding, place._state.db = False, connection.alias
+    return place
+
+
+def _next_place(session: Session, now: datetime) -> tuple[str, int | None, datetime | None]:
+    """(status, waitlist position, confirmed at) for the next place in ``session`` (locked):
+    a seat while there are free ones and nobody waits, else the next waitlist position."""
+    confirmed, waitlisted = occupancy(session)
+    if waitlisted and (session.capacity is None or confirmed < session.capacity):
+        _fill_free_seats(session, now)
+        confirmed, waitlisted = occupancy(session)
+    if session.capacity is None or confirmed < session.capacity:
+        return SeatStatus.CONFIRMED, None, now
+    return SeatStatus.WAITLISTED, waitlisted + 1, None
 
 
 def _fill_free_seats(session: Session, now: datetime) -> list[SessionRegistration]:
@@ -180,14 +257,14 @@ def place_in_sessions(
                 % {"title": session.title},
                 field="sessions",
             )
-        confirmed, waitlisted = occupancy(session)
-        if waitlisted and (session.capacity is None or confirmed < session.capacity):
-            _fill_free_seats(session, now)
-            confirmed, waitlisted = occupancy(session)
-        if session.capacity is None or confirmed < session.capacity:
-            status, position, confirmed_at = SeatStatus.CONFIRMED, None, now
-        else:
-            status, position, confirmed_at = SeatStatus.WAITLISTED, waitlisted + 1, None
+        if place is None:
+            # The common case, one statement: a new place, placed by the INSERT itself.
+            new = _insert_placed(registration, session, now)
+            if new is not None:
+                held_roots[root] = session.pk
+                placed.append(new)
+                continue
+        status, position, confirmed_at = _next_place(session, now)
         if place is None:
             place = SessionRegistration(
                 registration=registration,

@@ -201,15 +201,15 @@ def test_new_registration_writes_each_row_once_and_reads_sessions_once(api, make
             locks = " FOR UPDATE" if " FOR UPDATE" in query["sql"] else ""
             statements.append((query["sql"].split()[0] + locks, *tables))
     # The event (knowing whether it has questions); the participant with its region in one
-    # INSERT; the registration; the session, read once and locked; its occupancy; the place;
-    # the confirmation and the session's reminders in one INSERT.
+    # INSERT; the registration; the session, read once and locked; the place, its status
+    # worked out from the occupancy in the INSERT; the confirmation and the session's
+    # reminders in one INSERT.
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     assert statements == [
         ("SELECT", "events_event", "registrations_question"),
         ("INSERT", "events_region", "registrations_participant"),
         ("INSERT", "registrations_registration"),
         ("SELECT" + lock, "events_session"),
-        ("SELECT", "registrations_sessionregistration"),
         ("INSERT", "registrations_sessionregistration"),
         ("INSERT", "notifications_outboxmessage"),
     ]

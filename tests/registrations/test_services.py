@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from events import services as event_services
-from events.models import Event, Region
+from events.models import Event, Region, Session
 from registrations import selectors, services
 from registrations.enums import RegistrationStatus
 from registrations.errors import RegistrationsError
@@ -92,6 +92,42 @@ def test_cancelled_registration_comes_back_on_register_again(make_session, regis
         ("bob@example.org", "confirmed", None),
     ]
     assert Registration.objects.get(participant=first.participant).status == "registered"
+
+
+def test_a_new_place_is_returned_as_stored(make_session, register):
+    session = make_session(capacity=1)
+    seat = register("a@example.org", [session.pk]).session_registrations
+    waiting = register("b@example.org", [session.pk]).session_registrations
+    unlimited = make_session(title="Open", hour=15, capacity=None)
+    open_seat = register("c@example.org", [unlimited.pk]).session_registrations
+    columns = ("pk", "participant_id", "session_id", "registration_id", "status")
+    columns += ("waitlist_position", "created_at", "updated_at", "confirmed_at", "cancelled_at")
+    returned = [
+        tuple(getattr(place, column) for column in columns)
+        for place in (*seat, *waiting, *open_seat)
+    ]
+    assert returned == list(SessionRegistration.objects.order_by("pk").values_list(*columns))
+    assert [row[4:6] for row in returned] == [
+        ("confirmed", None),
+        ("waitlisted", 1),
+        ("confirmed", None),
+    ]
+
+
+def test_seats_freed_without_the_services_go_to_the_waitlist_before_a_newcomer(
+    make_session, register
+):
+    session = make_session(capacity=1)
+    for name in ("a", "b", "c"):
+        register(f"{name}@example.org", [session.pk])
+    Session.objects.filter(pk=session.pk).update(capacity=2)  # no promotion ran
+    register("d@example.org", [session.pk])
+    assert places(session) == [
+        ("a@example.org", "confirmed", None),
+        ("b@example.org", "confirmed", None),
+        ("c@example.org", "waitlisted", 1),
+        ("d@example.org", "waitlisted", 2),
+    ]
 
 
 def test_raising_capacity_promotes_from_the_waitlist(make_session, register):
