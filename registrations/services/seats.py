@@ -62,7 +62,10 @@ _OCCUPANCY_SQL = """
 # statement, so it sees every place committed before the lock was granted). It writes
 # nothing when the session has free seats and a waitlist at once (its capacity was raised
 # and the waitlist not yet moved up): the caller then fills those seats first.
+# MATERIALIZED: the counts are taken once; inlined, PostgreSQL would count again for each
+# use of ``o`` below.
 _PLACE_SQL = """
+    WITH o AS MATERIALIZED ({occupancy})
     INSERT INTO registrations_sessionregistration
         (registration_id, participant_id, session_id, status, waitlist_position,
          created_at, updated_at, confirmed_at)
@@ -71,7 +74,7 @@ _PLACE_SQL = """
         CASE WHEN o.confirmed < %(capacity)s THEN NULL ELSE o.waitlisted + 1 END,
         %(now)s, %(now)s,
         CASE WHEN o.confirmed < %(capacity)s THEN %(now)s ELSE NULL END
-    FROM ({occupancy}) o
+    FROM o
     WHERE o.waitlisted = 0 OR o.confirmed >= %(capacity)s
     RETURNING id, status, waitlist_position
 """.replace("{occupancy}", _OCCUPANCY_SQL)
