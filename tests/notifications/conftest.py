@@ -6,6 +6,34 @@ from .smtp_sink import SmtpSink
 from .stack import Stack
 
 
+def _forget_broker_connections(app) -> None:
+    # The app holds on to the pools of the first broker URL it used; dropping its hold (as
+    # Celery does after a fork) makes it take kombu's pools for the URL now configured.
+    # Not closed: kombu keeps them, per URL, for whoever uses that URL next.
+    app._pool = None
+    amqp = app.__dict__.get("amqp")
+    if amqp is not None:
+        amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker(settings):
+    """``broker(url)`` points Celery's broker at ``url`` for this test only: Django's setting,
+    the app's configuration and its connections, all put back afterwards."""
+    from config.celery import app
+
+    previous = app.conf.broker_url
+
+    def use(url: str) -> None:
+        settings.CELERY_BROKER_URL = url
+        app.conf.broker_url = url
+        _forget_broker_connections(app)
+
+    yield use
+    app.conf.broker_url = previous
+    _forget_broker_connections(app)
+
+
 @pytest.fixture
 def smtp_sink(settings):
     """A real SMTP server on loopback, and Django's email pointed at it."""

@@ -108,7 +108,7 @@ def test_wake_is_registered_once_per_transaction_for_rows_due_now(
 
 
 @pytest.mark.django_db
-def test_a_wake_the_broker_refused_does_not_hold_back_the_next(settings, tmp_path, caplog):
+def test_a_wake_the_broker_refused_does_not_hold_back_the_next(settings, broker, tmp_path, caplog):
     from django.core.cache import cache
 
     settings.CACHES = {
@@ -117,7 +117,7 @@ def test_a_wake_the_broker_refused_does_not_hold_back_the_next(settings, tmp_pat
             "LOCATION": str(tmp_path / "cache"),
         }
     }
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    broker("redis://127.0.0.1:1/0")  # nothing listens there
     outbox._wake()
     assert (cache.get(outbox.WAKE_PENDING_KEY), "could not wake a worker" in caplog.text) == (
         None,

@@ -199,23 +199,6 @@ def test_send_rate_bucket_in_redis_is_shared_by_clients(settings):
     assert (waits, 0 < over <= 0.2) == ([0.0] * 5, True)
 
 
-def test_a_commit_wakes_a_worker_without_waiting_for_beat(sink, stack, api, settings):
-    from config.celery import app
-
-    settings.CELERY_BROKER_URL = settings.REDIS_URL
-    app.conf.broker_url = settings.REDIS_URL
-    stack.start_worker()  # no beat: only the wake after commit can make it send
-    response = api.post(
-        "/api/regions/africa/subscriptions/",
-        {"email": "awake@example.org", "language": "fr", "timezone": "Africa/Dakar"},
-        format="json",
-    )
-    expected = set(OutboxMessage.objects.values_list("message_id", flat=True))
-    assert (response.status_code, len(expected)) == (202, 1)
-    assert sink.wait_for(all_delivered(expected), timeout=60), stack.logs()
-    assert [message["To"] for message in sink.messages] == ["awake@example.org"]
-
-
 def _commit_due_row(key: str) -> None:
     """One transaction that enqueues an email due now (its commit wakes a worker)."""
     outbox.enqueue(
@@ -233,11 +216,8 @@ def _queued_tasks(settings) -> list[str]:
     return [json.loads(message)["headers"]["task"] for message in raw]
 
 
-def test_a_burst_of_commits_sends_one_wake_until_a_drain_starts(stack, settings):
-    from config.celery import app
-
-    settings.CELERY_BROKER_URL = settings.REDIS_URL
-    app.conf.broker_url = settings.REDIS_URL
+def test_a_burst_of_commits_sends_one_wake_until_a_drain_starts(stack, broker, settings):
+    broker(settings.REDIS_URL)
     queued = []
     for number in range(5):
         _commit_due_row(f"burst-{number}")
@@ -251,23 +231,19 @@ def test_a_burst_of_commits_sends_one_wake_until_a_drain_starts(stack, settings)
     )
 
 
-def test_without_a_shared_cache_every_commit_sends_its_wake(stack, settings):
-    from config.celery import app
-
-    settings.CELERY_BROKER_URL = settings.REDIS_URL
-    app.conf.broker_url = settings.REDIS_URL
+def test_without_a_shared_cache_every_commit_sends_its_wake(stack, broker, settings):
+    broker(settings.REDIS_URL)
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     for number in range(3):
         _commit_due_row(f"alone-{number}")
     assert _queued_tasks(settings) == ["notifications.drain"] * 3
 
 
-def test_commits_after_a_drain_still_wake_the_worker(sink, stack, api, settings):
-    from config.celery import app
-
-    settings.CELERY_BROKER_URL = settings.REDIS_URL
-    app.conf.broker_url = settings.REDIS_URL
-    stack.start_worker()  # no beat: only wakes can make it send
+def test_a_commit_wakes_a_worker_without_waiting_for_beat_and_so_do_later_ones(
+    sink, stack, api, broker, settings
+):
+    broker(settings.REDIS_URL)
+    stack.start_worker()  # no beat: only the wakes after commits can make it send
     first = api.post(
         "/api/regions/africa/subscriptions/",
         {"email": "first@example.org", "language": "fr", "timezone": "Africa/Dakar"},
