@@ -31,9 +31,14 @@ lock waits for the GIL behind its siblings' request work. Measured again on 2 De
 sync × 3, × 4 and × 6 were no better than × 5.
 
 This machine's speed varies by up to half from one hour to the next (a shared host), so
-compare figures taken side by side. On 2 December 2026, 05:07-05:16, three runs each,
-alternating, of this script against this code and against the code before the hot path was
-rebuilt (b10b90d, same script), median (range):
+compare figures taken side by side. The calibration loop does not always show it: on
+2 December 2026 it read 0.20-0.24 s all morning while the same code's CPU per registration in
+gunicorn went from 2.6 to 5.3 ms. Instruction counts hardly vary: compare versions of the hot
+path with bench/registrations_instructions.py (valgrind's callgrind).
+
+Stop 11 (2 December 2026, 05:07-05:16, a slower machine of this kind): three runs each,
+alternating, of this script against the code before the hot path was rebuilt (b10b90d) and
+after it, median (range):
 
 | case | before | after |
 | --- | --- | --- |
@@ -43,6 +48,22 @@ rebuilt (b10b90d, same script), median (range):
 | CPU per registration, gunicorn | 11.0-18.1 ms | 6.5-8.4 ms |
 | CPU per registration, PostgreSQL | 3.1-5.1 ms | 1.9-2.3 ms |
 | queries per registration (0 / 20,000 held) | 10 / 9 | 9 / 9 |
+
+Stop 12 (2 December 2026, 07:27-07:30, this session's machine), after the place INSERT took
+over the occupancy read (8 statements) and plain values skipped field preparation: four runs
+without Redis and two with ``--redis``, range (median):
+
+| case | without Redis | with --redis |
+| --- | --- | --- |
+| one session, empty before | 251-460/s (339), p99 62-81 ms | 298, 359/s, p99 67-75 ms |
+| one session holding 20,001 places | 315-375/s (337), p99 59-73 ms | 303, 330/s, p99 64-85 ms |
+| spread over 8 sessions | 364-422/s (397), p99 52-61 ms | 279, 307/s, p99 78-126 ms |
+| CPU per registration, gunicorn | 2.6-5.1 ms | 3.9-5.3 ms |
+| CPU per registration, PostgreSQL | 0.9-1.5 ms | 1.0-1.3 ms |
+
+With --redis the broker got 4 wakes for 9,600 registrations (coalesced: one per drain).
+Instructions per registration in the web process (bench/registrations_instructions.py):
+8.73 M before this stop (e12430a), 8.10 M after.
 
 0 errors and every seat check OK in all runs; the host stole 0-1 % of the CPU time.
 """
