@@ -73,6 +73,7 @@ from __future__ import annotations
 import argparse
 import collections
 import http.client
+import io
 import json
 import multiprocessing
 import os
@@ -247,6 +248,33 @@ def queries_per_registration(session, email: str) -> int:
         )
     assert response.status_code == 201, response.content
     return len(captured.captured_queries)
+
+
+def register_through_wsgi(application, body: dict) -> None:
+    """POST one registration straight to the WSGI ``application`` (no server, no socket)."""
+    raw = json.dumps(body).encode()
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/api/events/bench/registrations/",
+        "QUERY_STRING": "",
+        "SCRIPT_NAME": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "8000",
+        "HTTP_HOST": "127.0.0.1:8000",
+        "CONTENT_TYPE": "application/json",
+        "CONTENT_LENGTH": str(len(raw)),
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(raw),
+        "wsgi.errors": sys.stderr,
+    }
+    statuses: list[str] = []
+
+    def start_response(status, headers, exc_info=None):
+        statuses.append(status)
+
+    b"".join(application(environ, start_response))
+    if not statuses[0].startswith("201"):
+        raise SystemExit(f"registration failed: {statuses[0]}")
 
 
 def seat_check(session) -> str:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import io
 import json
 import statistics
 import sys
@@ -63,27 +62,7 @@ def main() -> int:
         }
 
     def request() -> None:
-        raw = json.dumps(body()).encode()
-        environ = {
-            "REQUEST_METHOD": "POST",
-            "PATH_INFO": "/api/events/bench/registrations/",
-            "QUERY_STRING": "",
-            "SCRIPT_NAME": "",
-            "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "8000",
-            "HTTP_HOST": "127.0.0.1:8000",
-            "CONTENT_TYPE": "application/json",
-            "CONTENT_LENGTH": str(len(raw)),
-            "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(raw),
-            "wsgi.errors": sys.stderr,
-        }
-        statuses = []
-        b"".join(
-            application(environ, lambda status, headers, exc_info=None: statuses.append(status))
-        )
-        if not statuses[0].startswith("201"):
-            raise SystemExit(f"registration failed: {statuses[0]}")
+        load.register_through_wsgi(application, body())
 
     def view_work() -> None:
         data = json.loads(json.dumps(body()))

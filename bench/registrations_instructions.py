@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
-import io
-import json
 import os
 import re
 import shutil
@@ -61,36 +59,15 @@ def register(count: int) -> None:
     session_id = Session.objects.values_list("pk", flat=True).get(title="Session 0")
     application = get_wsgi_application()
     for number in range(WARM + count):
-        raw = json.dumps(
+        load.register_through_wsgi(
+            application,
             {
                 "email": f"instructions-{number}@example.org",
                 "name": f"Load {number}",
                 "country": "BR",
                 "sessions": [session_id],
-            }
-        ).encode()
-        environ = {
-            "REQUEST_METHOD": "POST",
-            "PATH_INFO": "/api/events/bench/registrations/",
-            "QUERY_STRING": "",
-            "SCRIPT_NAME": "",
-            "SERVER_NAME": "127.0.0.1",
-            "SERVER_PORT": "8000",
-            "HTTP_HOST": "127.0.0.1:8000",
-            "CONTENT_TYPE": "application/json",
-            "CONTENT_LENGTH": str(len(raw)),
-            "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(raw),
-            "wsgi.errors": sys.stderr,
-        }
-        statuses: list[str] = []
-
-        def start_response(status, headers, exc_info=None, statuses=statuses):
-            statuses.append(status)
-
-        b"".join(application(environ, start_response))
-        if not statuses[0].startswith("201"):
-            raise SystemExit(f"registration failed: {statuses[0]}")
+            },
+        )
 
 
 def instructions(count: int) -> int:
