@@ -103,15 +103,15 @@ def _insert_placed(
 ) -> SessionRegistration | None:
     """A new place in ``session`` (row locked), placed by :data:`_PLACE_SQL`; None when it
     wrote nothing (free seats and a waitlist at once)."""
-    fields = {field.attname: field for field in SessionRegistration._meta.concrete_fields}
+    field = SessionRegistration._meta.get_field
     with statements.cursor(SessionRegistration) as cursor:
         connection = cursor.db
         ids = {
-            "registration": fields["registration_id"].get_db_prep_save(registration.pk, connection),
-            "participant": fields["participant_id"].get_db_prep_save(
+            "registration": field("registration").get_db_prep_save(registration.pk, connection),
+            "participant": field("participant").get_db_prep_save(
                 registration.participant_id, connection
             ),
-            "session": fields["session_id"].get_db_prep_save(session.pk, connection),
+            "session": field("session").get_db_prep_save(session.pk, connection),
         }
         cursor.execute(
             _PLACE_SQL,
@@ -120,7 +120,7 @@ def _insert_placed(
                 "capacity": _UNLIMITED if session.capacity is None else session.capacity,
                 "confirmed": SeatStatus.CONFIRMED.value,
                 "waitlisted": SeatStatus.WAITLISTED.value,
-                "now": fields["created_at"].get_db_prep_value(now, connection),
+                "now": field("created_at").get_db_prep_value(now, connection),
             },
         )
         row = cursor.fetchone()
@@ -261,24 +261,16 @@ def place_in_sessions(
                 field="sessions",
             )
         if place is None:
-            # The common case, one statement: a new place, placed by the INSERT itself.
-            new = _insert_placed(registration, session, now)
-            if new is not None:
-                held_roots[root] = session.pk
-                placed.append(new)
-                continue
-        status, position, confirmed_at = _next_place(session, now)
-        if place is None:
-            place = SessionRegistration(
-                registration=registration,
-                participant=participant,
-                session=session,
-                status=status,
-                waitlist_position=position,
-                confirmed_at=confirmed_at,
-            )
-            statements.insert([place], returning=("pk",))
+            # A new place: one statement works out its status and position.
+            place = _insert_placed(registration, session, now)
+            if place is None:
+                # Free seats and a waitlist at once: the waitlist moves up first; afterwards
+                # no seat is free or nobody waits, and the INSERT writes.
+                _fill_free_seats(session, now)
+                place = _insert_placed(registration, session, now)
         else:
+            # A place given up earlier, taken again.
+            status, position, confirmed_at = _next_place(session, now)
             place.registration = registration
             place.status, place.waitlist_position = status, position
             place.confirmed_at, place.cancelled_at = confirmed_at, None
