@@ -45,9 +45,10 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from events import feeds, services  # noqa: E402
-from events.feed_cache import forget_feed_states  # noqa: E402
-from events.ical import builder  # noqa: E402
+from calendars import feeds  # noqa: E402
+from calendars.feed_cache import forget_feed_states  # noqa: E402
+from calendars.ical import builder  # noqa: E402
+from events import services  # noqa: E402
 from events.models import Event, Region, Section, Session  # noqa: E402
 
 ZONES = [

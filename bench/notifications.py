@@ -1,7 +1,8 @@
 """Outbox throughput against the SMTP limit of this machine.
 
 N due session reminders (N/2 participants with a confirmed seat in one session, reminders at
-24 h and 1 h planned by ``notifications.planning``, in seven languages and five zones, all
+24 h and 1 h planned by ``notifications.participants.policy``, in seven languages and five
+zones, all
 made due at the start) are sent by ONE Celery worker process (solo pool) to an aiosmtpd sink
 running in its own process. In the same run a bare ``smtplib`` loop sends N comparable
 messages over one connection to the same sink: that is the limit. Prints both throughputs, the ratio

@@ -27,7 +27,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from events.demo import load_demo  # noqa: E402
+from pages.demo.events import load_demo  # noqa: E402
 
 call_command("migrate", verbosity=0)
 load_demo()

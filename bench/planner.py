@@ -32,11 +32,13 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from events import planner, planner_selectors, services  # noqa: E402
+from events import services  # noqa: E402
 from events.models import Region, Section, Session  # noqa: E402
+from planner import engine  # noqa: E402
+from planner import selectors as planner_selectors  # noqa: E402
 
 RUNS = 9
-REGIONS = list(planner.REGION_ORDER)
+REGIONS = list(engine.REGION_ORDER)
 FIRST, LAST = date(2026, 4, 28), date(2026, 4, 30)
 
 
@@ -97,7 +99,7 @@ def make_event(sessions: int):
 
 def main() -> int:
     call_command("migrate", verbosity=0)
-    weights = planner.weights_from_registrants(synthetic_registrants(10_000))
+    weights = engine.weights_from_registrants(synthetic_registrants(10_000))
     zones = sum(len(per_region) for per_region in weights.values())
     arguments = {
         "regions": REGIONS,
@@ -107,11 +109,9 @@ def main() -> int:
         "weights": weights,
         "zone": "Europe/Amsterdam",
     }
-    slots = median_ms(lambda: planner.find_slots(**arguments))
-    editions = median_ms(
-        lambda: planner.propose_editions(**arguments, host_zone="Europe/Amsterdam")
-    )
-    proposal = planner.propose_editions(**arguments, host_zone="Europe/Amsterdam")
+    slots = median_ms(lambda: engine.find_slots(**arguments))
+    editions = median_ms(lambda: engine.propose_editions(**arguments, host_zone="Europe/Amsterdam"))
+    proposal = engine.propose_editions(**arguments, host_zone="Europe/Amsterdam")
     event = make_event(200)
     coverage = median_ms(lambda: planner_selectors.coverage_of(event))
     with CaptureQueriesContext(connection) as queries:

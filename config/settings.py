@@ -35,10 +35,14 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # The project's apps, lowest layer first (pyproject.toml's import-linter contract).
+    "core",
     "events",
     "registrations",
-    "pages",
+    "planner",
+    "calendars",
     "notifications",
+    "pages",
 ]
 
 MIDDLEWARE = [
@@ -85,7 +89,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL;"}
     )
-# The hot statements of events.statements (the public registration) are prepared once per
+# The hot statements of core.statements (the public registration) are prepared once per
 # connection on PostgreSQL. Set false behind a pooler that cannot keep prepared statements
 # (PgBouncer before 1.21 in transaction mode); Django's own queries are never prepared.
 DATABASE_PREPARED_STATEMENTS = env.bool("DATABASE_PREPARED_STATEMENTS", default=True)
@@ -141,18 +145,18 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_PARSER_CLASSES": [
-        "events.parsers.JSONParser",
+        "core.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_PAGINATION_CLASS": "events.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {
         "registrations": env.str("THROTTLE_REGISTRATIONS", default="30/minute"),
         "subscriptions": env.str("THROTTLE_SUBSCRIPTIONS", default="10/minute"),
     },
-    "EXCEPTION_HANDLER": "events.api_errors.exception_handler",
+    "EXCEPTION_HANDLER": "core.api_errors.exception_handler",
     # `?format=` filters by event/session format; CSV exports read it themselves.
     "URL_FORMAT_OVERRIDE": None,
 }
@@ -268,7 +272,7 @@ CONTENT_SECURITY_POLICY = env.str(
 
 
 # The embedded default's in-process loop (``serve_embedded``): dotted paths called each tick.
-EMBEDDED_TICKS: list[str] = ["notifications.dispatch.embedded_tick"]
+EMBEDDED_TICKS: list[str] = ["notifications.outbox.dispatch.embedded_tick"]
 EMBEDDED_TICK_SECONDS = env.float("EMBEDDED_TICK_SECONDS", default=10.0)
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 
@@ -285,13 +289,14 @@ NOTIFICATIONS_RETRY_BASE_SECONDS = env.float("NOTIFICATIONS_RETRY_BASE_SECONDS",
 NOTIFICATIONS_RETRY_CAP_SECONDS = env.float("NOTIFICATIONS_RETRY_CAP_SECONDS", default=3600.0)
 NOTIFICATIONS_DRAIN_SECONDS = env.float("NOTIFICATIONS_DRAIN_SECONDS", default=25.0)
 NOTIFICATIONS_TICK_SECONDS = env.float("NOTIFICATIONS_TICK_SECONDS", default=30.0)
-# How long a wake sent to the workers holds back further wakes (see notifications.outbox._wake).
+# How long a wake sent to the workers holds back further wakes
+# (see notifications.outbox.queue.wake).
 NOTIFICATIONS_WAKE_PENDING_SECONDS = env.float("NOTIFICATIONS_WAKE_PENDING_SECONDS", default=10.0)
 # Edits of one session within this many seconds make one change notice (the debounce).
 NOTIFICATIONS_CHANGE_DEBOUNCE_SECONDS = env.float(
     "NOTIFICATIONS_CHANGE_DEBOUNCE_SECONDS", default=180.0
 )
-# Outcome writes skip the WAL flush wait when true (notifications.outbox.relaxed_commits).
+# Outcome writes skip the WAL flush wait when true (notifications.outbox.rows.relaxed_commits).
 # Off by default: with it, a PostgreSQL crash (not a worker's) can forget the last fraction
 # of a second of "sent" outcomes, and those emails go out twice (same Message-ID). The bench
 # (bench/notifications.py, 10,000 rows, one worker) measured no gain from it on this machine:

@@ -2,11 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from events import feeds
-from events.planner_admin import planner_page
-from registrations.feeds import personal_calendar
-
-from .health import healthz
+from config.health import healthz
+from planner.admin import planner_page
 
 urlpatterns = [
     path("admin/planner/", admin.site.admin_view(planner_page), name="admin-planner"),
@@ -15,12 +12,10 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
     path("api/", include("events.urls")),
     path("api/", include("registrations.urls")),
+    path("api/", include("planner.urls")),
     path("", include("notifications.urls")),
     path("healthz", healthz, name="healthz"),
-    path("events/<slug:slug>/calendar.ics", feeds.event_calendar, name="event-calendar"),
-    path("sessions/<int:session_id>.ics", feeds.session_calendar, name="session-calendar"),
-    path("regions/<slug:code>/calendar.ics", feeds.region_calendar, name="region-calendar"),
-    path("calendars/<str:token>.ics", personal_calendar, name="personal-calendar"),
+    path("", include("calendars.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("pages.urls")),
 ]

@@ -11,11 +11,11 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import scheduling, selectors, services
-from .enums import EventStatus
-from .errors import DomainError
-from .models import Event, Region, Section, Session
-from .planner_admin import propose_and_create_editions
+from core import time_rules
+from core.errors import DomainError
+from events import selectors, services
+from events.enums import EventStatus
+from events.models import Event, Region, Section, Session
 
 
 class ScopedToSectionMixin:
@@ -115,7 +115,7 @@ class SessionForm(forms.ModelForm):
             return cleaned
         local_start = local_start.replace(tzinfo=None)
         try:
-            schedule = scheduling.resolve_schedule(
+            schedule = time_rules.resolve_schedule(
                 timezone=zone,
                 local_start=local_start,
                 fold=cleaned.get("fold"),
@@ -127,13 +127,13 @@ class SessionForm(forms.ModelForm):
                 or getattr(self, "parent_event", None)
             )
             if event is not None:
-                scheduling.check_within_dates(
+                time_rules.check_within_dates(
                     schedule,
                     first_day=event.start_date,
                     last_day=event.end_date,
                     event_zone=event.timezone,
                 )
-        except scheduling.TimeRuleError as error:
+        except time_rules.TimeRuleError as error:
             field = error.field if error.field in self.fields else None
             if error.field == "duration_minutes" or error.field == "ends_at":
                 field = "duration_minutes"
@@ -283,7 +283,6 @@ class SessionAdmin(ScopedToSectionMixin, admin.ModelAdmin):
     search_fields = ["title", "description", "event__title", "track"]
     readonly_fields = ["starts_at", "ends_at", "sequence", "uid"]
     list_select_related = ["event"]
-    actions = [propose_and_create_editions]
 
     @admin.display(description=_("local start"), ordering="starts_at")
     def local_start_display(self, session: Session) -> str:

@@ -11,8 +11,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from . import scheduling
-from .enums import EventFormat, EventStatus, SessionFormat, SessionStatus
+from core import time_rules
+from core.regions import REGIONS_BY_CODE
+from events.enums import EventFormat, EventStatus, SessionFormat, SessionStatus
 
 
 def default_reminder_offsets() -> list[int]:
@@ -47,7 +48,7 @@ class Section(models.Model):
 
 
 class Region(models.Model):
-    """One of the six world regions (loaded by a data migration from ``events.regions``)."""
+    """One of the six world regions (loaded by a data migration from ``core.regions``)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=100)
@@ -67,8 +68,6 @@ class Region(models.Model):
     @property
     def display_name(self) -> str:
         """The region's name in the active language."""
-        from .regions import REGIONS_BY_CODE
-
         data = REGIONS_BY_CODE.get(self.code)
         return str(data.name) if data else self.name
 
@@ -189,11 +188,11 @@ class Session(models.Model):
     @property
     def local_start(self) -> datetime:
         """The start as a wall-clock time in the session's own zone."""
-        return scheduling.utc_to_local(self.starts_at, self.timezone)
+        return time_rules.utc_to_local(self.starts_at, self.timezone)
 
     @property
     def local_end(self) -> datetime:
-        return scheduling.utc_to_local(self.ends_at, self.timezone)
+        return time_rules.utc_to_local(self.ends_at, self.timezone)
 
     @property
     def edition_root_id(self) -> int:

@@ -9,8 +9,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from .errors import DomainError
-from .models import Section
+from core.errors import DomainError
+from events.models import Section
 
 ORGANISERS_GROUP = "Organisers"
 ORGANISER_PERMISSIONS = (

@@ -9,10 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from . import scheduling
-from .enums import EventFormat, EventStatus, SessionFormat, SessionStatus
-from .ical import links as calendar_links
-from .models import Event, Region, Session
+from core import calendar_links, time_rules
+from events.enums import EventFormat, EventStatus, SessionFormat, SessionStatus
+from events.models import Event, Region, Session
 
 LANGUAGE_CHOICES = [code for code, _name in settings.LANGUAGES]
 
@@ -113,7 +112,7 @@ class EventSerializer(serializers.ModelSerializer):
         )
 
     def validate_timezone(self, value: str) -> str:
-        scheduling.get_zone(value)
+        time_rules.get_zone(value)
         return value
 
 
@@ -140,8 +139,8 @@ class InstantField(serializers.Field):
         if not isinstance(data, str):
             raise serializers.ValidationError(_("Send the date and time as an ISO 8601 string."))
         try:
-            return scheduling.parse_instant(data, field=self.field_name)
-        except scheduling.TimeRuleError as error:
+            return time_rules.parse_instant(data, field=self.field_name)
+        except time_rules.TimeRuleError as error:
             raise serializers.ValidationError(error.message) from None
 
     def to_representation(self, value: datetime) -> str:
@@ -187,14 +186,14 @@ class LocalTimesSerializer(serializers.Serializer):
 
 
 def local_times(session: Session, zone_name: str, hours: tuple[int, int]) -> dict:
-    start = scheduling.utc_to_local(session.starts_at, zone_name)
-    end = scheduling.utc_to_local(session.ends_at, zone_name)
+    start = time_rules.utc_to_local(session.starts_at, zone_name)
+    end = time_rules.utc_to_local(session.ends_at, zone_name)
     return {
         "start": start.isoformat(),
         "end": end.isoformat(),
         "timezone": zone_name,
-        "utc_offset": scheduling.format_offset(start.utcoffset()).removeprefix("UTC"),
-        "comfortable": scheduling.is_comfortable(
+        "utc_offset": time_rules.format_offset(start.utcoffset()).removeprefix("UTC"),
+        "comfortable": time_rules.is_comfortable(
             session.starts_at, session.ends_at, zone_name, hours
         ),
     }
@@ -300,9 +299,9 @@ class SessionSerializer(serializers.ModelSerializer):
         )
 
     def validate_timezone(self, value: str) -> str:
-        scheduling.get_zone(value)
+        time_rules.get_zone(value)
         return value
 
 
 def _utc(value: datetime) -> str:
-    return value.astimezone(scheduling.UTC).isoformat().replace("+00:00", "Z")
+    return value.astimezone(time_rules.UTC).isoformat().replace("+00:00", "Z")

@@ -1,7 +1,7 @@
 """Writes for sections, events and sessions. Every rule about them is enforced here.
 
 Functions are keyword-only and atomic; they raise :class:`EventsError` (or
-:class:`~events.scheduling.TimeRuleError`) with a message a person can act on.
+:class:`~core.time_rules.TimeRuleError`) with a message a person can act on.
 Views, admin actions and commands call these and nothing else to change events.
 """
 
@@ -16,10 +16,11 @@ from django.db import transaction
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 
-from . import hooks, scheduling
-from .enums import EventStatus, SessionStatus
-from .errors import EventsError
-from .models import Event, Region, Section, Session
+from core import time_rules
+from events import hooks
+from events.enums import EventStatus, SessionStatus
+from events.errors import EventsError
+from events.models import Event, Region, Section, Session
 
 # Changes to these make calendars re-read the session, so its SEQUENCE rises (RFC 5546 §2.1.4).
 SEQUENCE_FIELDS = ("starts_at", "ends_at", "timezone", "status", "join_url", "title")
@@ -67,7 +68,7 @@ def ensure_section(*, slug: str, name: str | None = None) -> Section:
 
 
 def _check_event_values(values: dict[str, Any]) -> None:
-    scheduling.get_zone(values["timezone"], field="timezone")
+    time_rules.get_zone(values["timezone"], field="timezone")
     if values["end_date"] < values["start_date"]:
         raise EventsError(_("The last day cannot come before the first day."), field="end_date")
     if (values["end_date"] - values["start_date"]).days > 366:
@@ -126,8 +127,8 @@ def update_event(*, event: Event, **changes: Any) -> Event:
         or (values["timezone"] != event.timezone)
     ):
         for session in event.sessions.exclude(status=SessionStatus.CANCELLED):
-            scheduling.check_within_dates(
-                scheduling.Schedule(session.starts_at, session.ends_at, session.timezone),
+            time_rules.check_within_dates(
+                time_rules.Schedule(session.starts_at, session.ends_at, session.timezone),
                 first_day=values["start_date"],
                 last_day=values["end_date"],
                 event_zone=values["timezone"],
@@ -229,10 +230,10 @@ def _resolve_edition_of(event: Event, edition_of: Session | int | None) -> Sessi
     return root
 
 
-def _event_schedule(event: Event, **times: Any) -> scheduling.Schedule:
-    """Resolve a session's times (see ``scheduling.resolve_schedule``) within its event's dates."""
-    schedule = scheduling.resolve_schedule(**times)
-    scheduling.check_within_dates(
+def _event_schedule(event: Event, **times: Any) -> time_rules.Schedule:
+    """Resolve a session's times (see ``time_rules.resolve_schedule``) within its event's dates."""
+    schedule = time_rules.resolve_schedule(**times)
+    time_rules.check_within_dates(
         schedule, first_day=event.start_date, last_day=event.end_date, event_zone=event.timezone
     )
     return schedule

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import planner_views, views
+from events import views
 
 app_name = "events"
 
@@ -14,16 +14,4 @@ urlpatterns = [
         name="event-sessions",
     ),
     path("sessions/<int:pk>/", views.SessionDetail.as_view(), name="session-detail"),
-    path("planner/", planner_views.PlannerView.as_view(), name="planner"),
-    path("planner/series/", planner_views.SeriesPlannerView.as_view(), name="planner-series"),
-    path(
-        "events/<slug:slug>/coverage/",
-        planner_views.EventCoverageView.as_view(),
-        name="event-coverage",
-    ),
-    path(
-        "events/<slug:slug>/editions/",
-        planner_views.EventEditionsView.as_view(),
-        name="event-editions",
-    ),
 ]

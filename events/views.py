@@ -13,10 +13,11 @@ from rest_framework.exceptions import NotAuthenticated, PermissionDenied, Valida
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from . import scheduling, selectors, services
-from .enums import EventFormat, EventStatus, SessionFormat, SessionStatus
-from .models import Event, Region, Section, Session
-from .serializers import (
+from core import time_rules
+from events import selectors, services
+from events.enums import EventFormat, EventStatus, SessionFormat, SessionStatus
+from events.models import Event, Region, Section, Session
+from events.serializers import (
     EventCreateSerializer,
     EventSerializer,
     EventUpdateSerializer,
@@ -68,8 +69,8 @@ def viewer_zone(request: Request) -> str | None:
     if raw is None or raw == "":
         return None
     try:
-        scheduling.get_zone(raw, field="tz")
-    except scheduling.TimeRuleError as error:
+        time_rules.get_zone(raw, field="tz")
+    except time_rules.TimeRuleError as error:
         raise ValidationError({"tz": [error.message]}) from None
     return raw
 

@@ -5,8 +5,8 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
-from .models import OutboxMessage, Subscription
+from notifications.digests import services
+from notifications.models import OutboxMessage, Subscription
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

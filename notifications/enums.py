@@ -12,7 +12,7 @@ class OutboxState(models.TextChoices):
 
 
 class MessageKind(models.TextChoices):
-    """Every kind of email; each has a renderer (``notifications.renderers``)."""
+    """Every kind of email; each has a renderer (``notifications.outbox.renderers``)."""
 
     SUBSCRIPTION_CONFIRM = "subscription_confirm", _("Digest subscription confirmation")
     REGION_DIGEST = "region_digest", _("Weekly region digest")

@@ -1,5 +1,5 @@
-from events.errors import DomainError
+from core.errors import DomainError
 
 
 class NotificationsError(DomainError):
-    """Raised by ``notifications.services`` for a request the rules refuse."""
+    """Raised by ``notifications.digests.services`` for a request the rules refuse."""

@@ -1,11 +1,12 @@
 """The outbox (one row per email, the source of truth for every message) and digest
-subscriptions. Writes go through ``notifications.outbox`` and ``notifications.services``.
+subscriptions. Writes go through ``notifications.outbox.rows`` and
+``notifications.digests.services``.
 """
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .enums import OutboxState, SubscriptionState
+from notifications.enums import OutboxState, SubscriptionState
 
 
 class Subscription(models.Model):
@@ -27,7 +28,7 @@ class Subscription(models.Model):
         default=SubscriptionState.PENDING,
     )
     # The links' secrets (kept: emails are rendered at send time and carry them) and their
-    # SHA-256 digests, by which a presented link is looked up (``events.tokens``).
+    # SHA-256 digests, by which a presented link is looked up (``core.tokens``).
     confirm_token = models.CharField(max_length=64, editable=False)
     confirm_token_hash = models.CharField(max_length=64, unique=True, editable=False)
     unsubscribe_token = models.CharField(max_length=64, editable=False)

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views
+from notifications.digests import views
+from notifications.participants import views as participant_views
 
 app_name = "notifications"
 
@@ -26,5 +27,5 @@ urlpatterns = [
         views.unsubscribe_link,
         name="subscription-unsubscribe",
     ),
-    path("reminders/<str:token>/off/", views.reminders_off_link, name="reminders-off"),
+    path("reminders/<str:token>/off/", participant_views.reminders_off_link, name="reminders-off"),
 ]

@@ -1,6 +1,6 @@
 """Countries as a participant picks them: localized names, the suggested zone and the region.
 
-Pure (pytz's country data, Babel's territory names, ``events.regions``), no database. The zone
+Pure (pytz's country data, Babel's territory names, ``core.regions``), no database. The zone
 suggestion is the registrations app's own rule (``suggest_timezone``), so the form suggests
 exactly what the service would pick for an empty zone.
 """
@@ -13,8 +13,8 @@ from functools import lru_cache
 import pytz
 from django.utils import translation
 
-from events import display
-from events.regions import REGIONS_BY_CODE, region_for_country
+from core import display
+from core.regions import REGIONS_BY_CODE, region_for_country
 from registrations.cleaning import suggest_timezone
 
 

@@ -15,12 +15,11 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from events.errors import DomainError
+from core.errors import DomainError
+from pages.countries import country_choices
+from pages.schedule import ChoiceGroup
 from registrations import cleaning
 from registrations.enums import QuestionKind
-
-from .countries import country_choices
-from .schedule import ChoiceGroup
 
 YES, NO = "yes", "no"
 NONE = ""
@@ -286,7 +285,8 @@ class SubscribeForm(ServiceForm):
         self.fields["language"].choices = language_choices()
 
     def service_arguments(self) -> dict[str, Any]:
-        """The keyword arguments of ``notifications.services.subscribe`` (besides the region)."""
+        """The keyword arguments of ``notifications.digests.services.subscribe`` (besides the
+        region)."""
         data = self.cleaned_data
         return {
             "email": data["email"],

@@ -21,19 +21,24 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from events import display
-from events.errors import DomainError
+from core import display
+from core.errors import DomainError
+from core.responses import private
+from pages import selectors
+from pages.forms import AddSessionsForm, PreferencesForm
+from pages.participants import personal_links, place_views
+from pages.schedule import build_choice_groups
+from pages.viewer import (
+    active_language,
+    comfortable_window,
+    resolve_viewer_zone,
+    site_url,
+    zone_choices,
+)
 from registrations import selectors as registration_selectors
 from registrations import services as registration_services
 from registrations.enums import RegistrationStatus
 from registrations.models import Participant
-
-from . import selectors
-from .forms import AddSessionsForm, PreferencesForm
-from .participants import personal_links, place_views
-from .responses import private
-from .schedule import build_choice_groups
-from .viewer import active_language, comfortable_window, resolve_viewer_zone, site_url, zone_choices
 
 
 def _missing(request: HttpRequest) -> HttpResponse:

@@ -11,10 +11,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from events.ical import links
+from core import calendar_links
+from pages.schedule import SessionView, view_session
 from registrations.enums import SeatStatus
-
-from .schedule import SessionView, view_session
 
 
 @dataclass(frozen=True)
@@ -52,7 +51,7 @@ def personal_links(*, site: str, token: str) -> dict[str, str]:
 
     Built on the address the person is using (``site``), through the calendars app's helper.
     """
-    feed = links.feed_links(
+    feed = calendar_links.feed_links(
         site_url=site, path=f"/calendars/{token}.ics", name=_("My Meridian sessions")
     )
     return {"manage": site + reverse("pages:manage", args=[token]), **feed}

@@ -1,4 +1,5 @@
-"""A region's digest subscription form (double opt-in through ``notifications.services``)."""
+"""A region's digest subscription form (double opt-in through
+``notifications.digests.services``)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,12 @@ from django.shortcuts import render
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from events.errors import DomainError
-from notifications import selectors as notification_selectors
-from notifications import services as notification_services
-
-from .forms import SubscribeForm
-from .throttle import throttled
-from .viewer import active_language, resolve_viewer_zone, zone_choices
+from core.errors import DomainError
+from core.throttles import throttled
+from notifications.digests import selectors as notification_selectors
+from notifications.digests import services as notification_services
+from pages.forms import SubscribeForm
+from pages.viewer import active_language, resolve_viewer_zone, zone_choices
 
 
 @require_http_methods(["GET", "POST"])

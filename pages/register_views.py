@@ -9,19 +9,16 @@ from django.shortcuts import render
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from events import display
+from core import display
+from core.errors import DomainError
+from core.responses import private
+from core.throttles import throttled
 from events.enums import EventStatus
-from events.errors import DomainError
-from registrations import selectors as registration_selectors
-from registrations import services as registration_services
-
-from .countries import country_hint, country_hints
-from .forms import RegistrationForm
-from .participants import personal_links, place_views
-from .responses import private
-from .schedule import build_choice_groups
-from .throttle import throttled
-from .viewer import (
+from pages.countries import country_hint, country_hints
+from pages.forms import RegistrationForm
+from pages.participants import personal_links, place_views
+from pages.schedule import build_choice_groups
+from pages.viewer import (
     comfortable_window,
     event_in_view,
     follow_zone_data,
@@ -29,6 +26,8 @@ from .viewer import (
     site_url,
     zone_choices,
 )
+from registrations import selectors as registration_selectors
+from registrations import services as registration_services
 
 
 def _throttled_message(wait: int) -> str:

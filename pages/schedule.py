@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
-from events import display, scheduling
+from core import display, time_rules
 
 SCHEDULED = "scheduled"
 
@@ -119,7 +119,7 @@ def view_session(
         times=display.time_pair(
             session.starts_at, own_zone=session.timezone, viewer_zone=viewer_zone, language=language
         ),
-        comfortable=scheduling.is_comfortable(
+        comfortable=time_rules.is_comfortable(
             session.starts_at, session.ends_at, viewer_zone, hours
         ),
         cancelled=session.status != SCHEDULED,
@@ -149,11 +149,11 @@ def build_schedule(
     *,
     viewer_zone: str,
     language: str,
-    hours: tuple[int, int] = scheduling.DEFAULT_COMFORTABLE_HOURS,
+    hours: tuple[int, int] = time_rules.DEFAULT_COMFORTABLE_HOURS,
     taken: Mapping[int, int] | None = None,
 ) -> list[Day]:
     """The schedule by the viewer's local day. Raises TimeRuleError for a bad zone."""
-    scheduling.get_zone(viewer_zone, field="tz")
+    time_rules.get_zone(viewer_zone, field="tz")
     taken = taken or {}
     entries: list[Entry] = []
     for group in group_editions(sessions):
@@ -220,7 +220,7 @@ def build_choice_groups(
     *,
     viewer_zone: str,
     language: str,
-    hours: tuple[int, int] = scheduling.DEFAULT_COMFORTABLE_HOURS,
+    hours: tuple[int, int] = time_rules.DEFAULT_COMFORTABLE_HOURS,
     taken: Mapping[int, int] | None = None,
     exclude_roots: Iterable[int] = (),
 ) -> list[ChoiceGroup]:
@@ -228,7 +228,7 @@ def build_choice_groups(
     named after its root when the root is among them (else its first edition). Groups whose
     root is in ``exclude_roots`` (already held) and groups with nothing scheduled are left out.
     Raises TimeRuleError for a bad zone."""
-    scheduling.get_zone(viewer_zone, field="tz")
+    time_rules.get_zone(viewer_zone, field="tz")
     taken = taken or {}
     skipped = set(exclude_roots)
     groups: list[ChoiceGroup] = []

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import manage_views, region_views, register_views, views
+from pages import manage_views, region_views, register_views, views
 
 app_name = "pages"
 

@@ -15,9 +15,8 @@ from django.conf import settings
 from django.http import Http404
 from django.utils.translation import get_language
 
-from events import display, scheduling
-
-from . import selectors
+from core import display, time_rules
+from pages import selectors
 
 ZONE_PARAM = "tz"
 ZONE_COOKIE = "meridian_tz"
@@ -34,8 +33,8 @@ class ViewerZone:
 
 def _valid(name: str) -> bool:
     try:
-        scheduling.get_zone(name, field=ZONE_PARAM)
-    except scheduling.TimeRuleError:
+        time_rules.get_zone(name, field=ZONE_PARAM)
+    except time_rules.TimeRuleError:
         return False
     return True
 
@@ -46,8 +45,8 @@ def resolve_viewer_zone(request, *, default: str) -> ViewerZone:
     error = ""
     if asked:
         try:
-            scheduling.get_zone(asked, field=ZONE_PARAM)
-        except scheduling.TimeRuleError as refused:
+            time_rules.get_zone(asked, field=ZONE_PARAM)
+        except time_rules.TimeRuleError as refused:
             error = str(refused.message)
         else:
             return ViewerZone(zone=asked, source="query")
@@ -71,7 +70,7 @@ def zone_choices(language: str) -> tuple[tuple[str, str], ...]:
     locale = display.babel_locale(language)
     return tuple(
         (name, babel_dates.get_timezone_location(name, locale=locale))
-        for name in sorted(scheduling.place_zone_names())
+        for name in sorted(time_rules.place_zone_names())
     )
 
 

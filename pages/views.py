@@ -8,12 +8,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from events import display
-from events.ical import links
-
-from . import selectors
-from .schedule import alternative, build_schedule, view_session
-from .viewer import (
+from core import calendar_links, display
+from pages import selectors
+from pages.schedule import alternative, build_schedule, view_session
+from pages.viewer import (
     ViewerZone,
     active_language,
     event_in_view,
@@ -87,7 +85,9 @@ def event_page(request: HttpRequest, slug: str) -> HttpResponse:
         "event": event,
         "dates": display.format_date_range(event.start_date, event.end_date, language),
         "days": days,
-        "feed": links.event_links(site_url=site_url(request), slug=event.slug, title=event.title),
+        "feed": calendar_links.event_links(
+            site_url=site_url(request), slug=event.slug, title=event.title
+        ),
         **_zone_context(viewer, language),
     }
     return _render_in_zone(request, "pages/event.html", context, viewer)

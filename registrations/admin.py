@@ -11,8 +11,7 @@ from django.contrib import admin
 from events.admin import ScopedToSectionMixin
 from events.models import Event
 from events.selectors import sections_managed_by
-
-from .models import Participant, Question, Registration, SessionRegistration
+from registrations.models import Participant, Question, Registration, SessionRegistration
 
 
 class ReadOnlyMixin:

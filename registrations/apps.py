@@ -9,7 +9,12 @@ class RegistrationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from .permissions import grant_organiser_permissions
+        from events import hooks as event_hooks
+        from registrations.permissions import grant_organiser_permissions
+        from registrations.services import seats
+
+        # Seats an organiser adds to a session go to its waitlist, in the same transaction.
+        event_hooks.session_capacity_changed.connect(seats.receive_capacity_changed)
 
         # After this app's permissions exist (auth's handler runs first for each app).
         post_migrate.connect(

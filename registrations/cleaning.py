@@ -17,11 +17,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
-from events import scheduling
-from events.tokens import new_token as new_token  # the participant's links (services use it)
-
-from .enums import QuestionKind
-from .errors import RegistrationsError
+from core import time_rules
+from core.tokens import new_token as new_token  # the participant's links (services use it)
+from registrations.enums import QuestionKind
+from registrations.errors import RegistrationsError
 
 NAME_MAX_LENGTH = 200
 EMAIL_MAX_LENGTH = 254
@@ -91,8 +90,8 @@ def suggest_timezone(country: str) -> str:
     """The first zone pytz lists for a country (its most populous), or "" if none fits."""
     for zone in pytz.country_timezones.get(country, ()) if country else ():
         try:
-            scheduling.get_zone(zone)
-        except scheduling.TimeRuleError:
+            time_rules.get_zone(zone)
+        except time_rules.TimeRuleError:
             continue
         return zone
     return ""
@@ -104,8 +103,8 @@ def clean_timezone(value: Any, *, country: str) -> str:
     if not zone:
         return suggest_timezone(country)
     try:
-        scheduling.get_zone(zone, field="timezone")
-    except scheduling.TimeRuleError as error:
+        time_rules.get_zone(zone, field="timezone")
+    except time_rules.TimeRuleError as error:
         raise RegistrationsError(error.message, field="timezone") from None
     return zone
 

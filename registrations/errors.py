@@ -1,4 +1,4 @@
-from events.errors import DomainError
+from core.errors import DomainError
 
 
 class RegistrationsError(DomainError):

@@ -11,8 +11,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Region, Session
-
-from .enums import QuestionKind, RegistrationSource, RegistrationStatus, SeatStatus
+from registrations.enums import QuestionKind, RegistrationSource, RegistrationStatus, SeatStatus
 
 ACTIVE_SEAT_STATUSES = (SeatStatus.CONFIRMED, SeatStatus.WAITLISTED)
 

@@ -1,5 +1,7 @@
 """Organisers see registrations and edit their events' questions in the admin."""
 
+from events.organisers import extend_organiser_permissions
+
 ORGANISER_CODENAMES = [
     "view_participant",
     "view_registration",
@@ -13,6 +15,4 @@ ORGANISER_CODENAMES = [
 
 def grant_organiser_permissions(sender=None, **kwargs) -> None:
     """post_migrate handler: add this app's permissions to the Organisers group."""
-    from events.organisers import extend_organiser_permissions
-
     extend_organiser_permissions(ORGANISER_CODENAMES)

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
-from django.db.models import Count, F, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
-from events import statements
+from core import statements
+from core.tokens import digests_match, lookup_digest
 from events.models import Event, Session
-from events.selectors import feed_state
-from events.tokens import digests_match, lookup_digest
-
-from .enums import RegistrationStatus, SeatStatus
-from .models import ACTIVE_SEAT_STATUSES, Participant, Question, Registration, SessionRegistration
+from registrations.enums import RegistrationStatus, SeatStatus
+from registrations.models import (
+    ACTIVE_SEAT_STATUSES,
+    Participant,
+    Question,
+    Registration,
+    SessionRegistration,
+)
 
 
 def participant_by_token(token: str) -> Participant | None:
@@ -60,26 +63,6 @@ def sessions_for_participant(participant: Participant) -> QuerySet[Session]:
         .select_related("event", "event__section")
         .prefetch_related("regions")
         .order_by("starts_at", "id")
-    )
-
-
-def personal_feed_state(participant: Participant, *, now: datetime, grace: timedelta) -> dict:
-    """One query: what the participant's calendar feed depends on beyond the participant
-    row itself. :func:`events.selectors.feed_state` over their sessions (listed at ``now``
-    with the cancelled ones' ``grace``), plus ``latest_place`` (their places' last change:
-    a session added, dropped and taken again, a promotion) and ``waitlisted`` (which of
-    them they only wait for)."""
-    return feed_state(
-        Session.objects.filter(
-            registrations__participant=participant,
-            registrations__status__in=ACTIVE_SEAT_STATUSES,
-        ),
-        now=now,
-        grace=grace,
-        extra={
-            "latest_place": Max("registrations__updated_at"),
-            "waitlisted": Sum("pk", filter=Q(registrations__status=SeatStatus.WAITLISTED)),
-        },
     )
 
 
@@ -135,7 +118,7 @@ def registrant_zone_weights(event: Event) -> dict[str, dict[str, int]]:
 def event_for_registration(slug: str) -> Event | None:
     """The event with this slug, annotated ``has_questions``: a registration for an event
     without questions then reads none (:func:`registrations.services.register_participant`).
-    Read on every public registration, so its SQL is built once (:mod:`events.statements`)."""
+    Read on every public registration, so its SQL is built once (:mod:`core.statements`)."""
     found = statements.fetch(
         Event,
         f"SELECT {statements.columns(Event, 'e')}, EXISTS(SELECT 1 FROM "  # noqa: S608 (identifiers from model metadata)

@@ -8,8 +8,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from . import cleaning
-from .models import Participant, Registration, SessionRegistration
+from registrations import cleaning
+from registrations.models import Participant, Registration, SessionRegistration
 
 
 def _session_ids(**kwargs) -> serializers.ListField:

@@ -17,14 +17,13 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from core.pagination import PageNumberPagination
 from events.models import Event, Region
-from events.pagination import PageNumberPagination
 from events.views import require_organiser
-
-from . import selectors, services, spreadsheet
-from .enums import RegistrationStatus, SeatStatus
-from .models import Participant, Question
-from .serializers import (
+from registrations import selectors, services, spreadsheet
+from registrations.enums import RegistrationStatus, SeatStatus
+from registrations.models import Participant, Question
+from registrations.serializers import (
     LinksSerializer,
     OrganiserRegistrationPageSerializer,
     OrganiserRegistrationSerializer,

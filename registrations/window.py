@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from events.scheduling import day_ends_at
+from core.time_rules import day_ends_at
 
 
 def registration_closes_at(

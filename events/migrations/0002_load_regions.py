@@ -1,10 +1,10 @@
-"""Loads the six regions of DESIGN.md from ``events.regions`` (and keeps them current)."""
+"""Loads the six regions of DESIGN.md from ``core.regions`` (and keeps them current)."""
 
 from django.db import migrations
 
 
 def load_regions(apps, schema_editor):
-    from events.regions import REGIONS
+    from core.regions import REGIONS
 
     Region = apps.get_model("events", "Region")
     for position, data in enumerate(REGIONS):

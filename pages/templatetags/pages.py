@@ -5,10 +5,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from events import display
-from events.ical import links
-
-from ..viewer import site_url
+from core import calendar_links, display
+from pages.viewer import site_url
 
 register = template.Library()
 
@@ -17,7 +15,7 @@ register = template.Library()
 def session_calendar_links(context, session) -> dict[str, str]:
     """The calendars app's links for one session (.ics, webcal, Google, Outlook)."""
     site = site_url(context["request"])
-    return links.session_links(
+    return calendar_links.session_links(
         site_url=site,
         session_id=session.pk,
         title=session.title,

@@ -10,12 +10,12 @@ person can act on. ``registrations.services`` stays the one import for callers:
 - :mod:`.checks` and :mod:`.links`: the rules checked first, and the token's digest and links.
 """
 
-from .checks import MAX_SESSIONS_PER_CALL, SUPPORTED_LANGUAGES
-from .links import calendar_url, hash_token, manage_url
-from .privacy import erase_participant, export_participant_data
-from .registering import RegistrationResult, register_participant
-from .seats import fill_free_seats
-from .self_service import (
+from registrations.services.checks import MAX_SESSIONS_PER_CALL, SUPPORTED_LANGUAGES
+from registrations.services.links import calendar_url, hash_token, manage_url
+from registrations.services.privacy import erase_participant, export_participant_data
+from registrations.services.registering import RegistrationResult, register_participant
+from registrations.services.seats import fill_free_seats
+from registrations.services.self_service import (
     add_sessions,
     cancel_registration,
     change_registration,

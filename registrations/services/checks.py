@@ -12,13 +12,12 @@ from django.conf import settings
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from core.time_rules import day_starts_at
 from events.enums import EventStatus, SessionStatus
 from events.models import Event, Session
-from events.scheduling import day_starts_at
-
-from .. import window
-from ..errors import RegistrationsError
-from .seats import lock_sessions
+from registrations import window
+from registrations.errors import RegistrationsError
+from registrations.services.seats import lock_sessions
 
 SUPPORTED_LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 MAX_SESSIONS_PER_CALL = 50

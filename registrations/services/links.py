@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from events.tokens import hash_token
+from core.tokens import hash_token
 
 __all__ = ["calendar_url", "hash_token", "manage_url"]
 

@@ -8,18 +8,16 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone as django_timezone
 
-from .. import cleaning, hooks
-from ..enums import RegistrationStatus
-from ..models import Participant, Registration
-from .links import hash_token
-from .seats import release_registration
+from registrations import cleaning, hooks, selectors
+from registrations.enums import RegistrationStatus
+from registrations.models import Participant, Registration
+from registrations.services.links import hash_token
+from registrations.services.seats import release_registration
 
 
 def export_participant_data(*, participant: Participant) -> dict[str, Any]:
     """Everything stored about the participant, as plain JSON-ready data (the secret token
     excepted: the person holds it already)."""
-    from .. import selectors
-
     registrations = selectors.registrations_of_participant(participant)
     return {
         "participant": {

@@ -11,16 +11,20 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone as django_timezone
 
-from events import statements
+from core import statements
+from core.regions import region_for_country
 from events.models import Event, Region
-from events.regions import region_for_country
-
-from .. import cleaning, hooks
-from ..enums import RegistrationSource, RegistrationStatus
-from ..models import Participant, Registration, SessionRegistration
-from .checks import SUPPORTED_LANGUAGES, check_event_open, session_ids_asked, sessions_asked
-from .links import hash_token
-from .seats import place_in_sessions
+from registrations import cleaning, hooks
+from registrations.enums import RegistrationSource, RegistrationStatus
+from registrations.models import Participant, Registration, SessionRegistration
+from registrations.services.checks import (
+    SUPPORTED_LANGUAGES,
+    check_event_open,
+    session_ids_asked,
+    sessions_asked,
+)
+from registrations.services.links import hash_token
+from registrations.services.seats import place_in_sessions
 
 
 @dataclass

@@ -16,18 +16,17 @@ from django.db.models import F
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 
-from events import statements
+from core import statements
 from events.models import Session
-
-from .. import hooks
-from ..enums import RegistrationStatus, SeatStatus
-from ..errors import RegistrationsError
-from ..models import ACTIVE_SEAT_STATUSES, Registration, SessionRegistration
+from registrations import hooks
+from registrations.enums import RegistrationStatus, SeatStatus
+from registrations.errors import RegistrationsError
+from registrations.models import ACTIVE_SEAT_STATUSES, Registration, SessionRegistration
 
 
 def lock_sessions(session_ids: Iterable[int]) -> dict[int, Session]:
     """Lock the sessions' rows in id order (one order for everyone: no deadlocks). Every
-    registration does this, so the SQL is built once (:mod:`events.statements`)."""
+    registration does this, so the SQL is built once (:mod:`core.statements`)."""
     ids = sorted(set(session_ids))
     if not ids:
         return {}
@@ -309,3 +308,8 @@ def fill_free_seats(*, session: Session) -> list[SessionRegistration]:
     """After an organiser raised a session's capacity: give the new seats to the waitlist."""
     locked = lock_sessions([session.pk])
     return _fill_free_seats(locked[session.pk], django_timezone.now()) if locked else []
+
+
+def receive_capacity_changed(*, session: Session, previous: int | None) -> None:
+    """``events.hooks.session_capacity_changed``: the seats added go to the waitlist."""
+    fill_free_seats(session=session)

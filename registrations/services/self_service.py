@@ -10,16 +10,20 @@ from django.db import transaction
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 
+from core.regions import region_for_country
 from events.models import Event, Region, Session
-from events.regions import region_for_country
-
-from .. import cleaning, hooks
-from ..enums import RegistrationStatus
-from ..errors import RegistrationsError
-from ..models import Participant, Registration, SessionRegistration
-from .checks import SUPPORTED_LANGUAGES, check_event_open, sessions_asked
-from .links import hash_token
-from .seats import lock_sessions, place_in_sessions, release_place, release_registration
+from registrations import cleaning, hooks
+from registrations.enums import RegistrationStatus
+from registrations.errors import RegistrationsError
+from registrations.models import Participant, Registration, SessionRegistration
+from registrations.services.checks import SUPPORTED_LANGUAGES, check_event_open, sessions_asked
+from registrations.services.links import hash_token
+from registrations.services.seats import (
+    lock_sessions,
+    place_in_sessions,
+    release_place,
+    release_registration,
+)
 
 
 def _active_registration(participant: Participant, event: Event) -> Registration:

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from events import display
-from events.scheduling import TimeRuleError
+from core import display
+from core.time_rules import TimeRuleError
 
 pytestmark = pytest.mark.pure
 

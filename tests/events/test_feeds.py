@@ -11,9 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.http import http_date
 
+from calendars.feed_cache import forget_feed_states
+from calendars.feeds import FeedState, personal_calendar_response
 from events import services
-from events.feed_cache import forget_feed_states
-from events.feeds import FeedState, personal_calendar_response
 from events.models import Event, Session
 
 from .ical_readers import READERS, expected_events

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from events.ical import (
+from calendars.ical import (
     CalendarEntry,
     FeedOptions,
     Participant,
@@ -21,8 +21,8 @@ from events.ical import (
     is_listed,
     writes_in_utc,
 )
-from events.ical.text import clean_line
-from events.ical.timezones import offset_changes
+from calendars.ical.timezones import offset_changes
+from core.text import clean_line
 
 from .ical_readers import READERS, expected_events
 

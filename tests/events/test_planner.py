@@ -8,7 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from events import coverage, planner, scheduling
+from core import time_rules
+from planner import engine
+from planner.engine import coverage
 
 pytestmark = pytest.mark.pure
 
@@ -28,7 +30,7 @@ def utc(*parts) -> datetime:
 
 
 def test_find_slots_all_six_regions_on_midterm_day_have_no_single_comfortable_slot():
-    search = planner.find_slots(regions=ALL, first_day=MIDTERM, duration_minutes=90, limit=1)
+    search = engine.find_slots(regions=ALL, first_day=MIDTERM, duration_minutes=90, limit=1)
     best = search.slots[0]
     assert (search.single_slot, search.candidates, best.starts_at, best.score) == (
         False,
@@ -46,7 +48,7 @@ def test_find_slots_all_six_regions_on_midterm_day_have_no_single_comfortable_sl
 
 
 def test_find_slots_europe_africa_mena_have_one():
-    search = planner.find_slots(
+    search = engine.find_slots(
         regions=["middle-east-north-africa", "europe", "africa"],
         first_day=MIDTERM,
         duration_minutes=90,
@@ -63,7 +65,7 @@ def test_find_slots_europe_africa_mena_have_one():
 
 
 def test_find_slots_13_utc_suits_europe_and_the_east_of_the_americas_not_asia():
-    search = planner.find_slots(
+    search = engine.find_slots(
         regions=ALL, first_day=MIDTERM, duration_minutes=90, limit=100, zone="UTC"
     )
     slot = next(slot for slot in search.slots if slot.starts_at == utc(2026, 4, 28, 13))
@@ -109,13 +111,13 @@ def test_find_slots_13_utc_suits_europe_and_the_east_of_the_americas_not_asia():
 
 
 def test_propose_editions_all_six_regions_need_two():
-    proposal = planner.propose_editions(
+    proposal = engine.propose_editions(
         regions=ALL, first_day=MIDTERM, duration_minutes=90, host_zone="Europe/Amsterdam"
     )
     best = proposal.options[0]
     assert (proposal.new_editions, best.cost) == (
         2,
-        planner.EditionsCost(new_editions=2, host_minutes_outside=0, alternatives=3),
+        engine.EditionsCost(new_editions=2, host_minutes_outside=0, alternatives=3),
     )
     assert [(edition.slot.starts_at, edition.serves) for edition in best.editions] == [
         (utc(2026, 4, 28, 8), ("africa", "asia-oceania", "europe", "middle-east-north-africa")),
@@ -124,7 +126,7 @@ def test_propose_editions_all_six_regions_need_two():
 
 
 def test_propose_editions_counts_the_existing_session_in():
-    proposal = planner.propose_editions(
+    proposal = engine.propose_editions(
         regions=ALL,
         first_day=MIDTERM,
         last_day=date(2026, 4, 30),
@@ -144,7 +146,7 @@ def test_propose_editions_counts_the_existing_session_in():
 
 
 def test_propose_editions_none_needed_when_one_slot_suits_all():
-    proposal = planner.propose_editions(
+    proposal = engine.propose_editions(
         regions=["europe", "africa"],
         first_day=MIDTERM,
         duration_minutes=60,
@@ -154,8 +156,8 @@ def test_propose_editions_none_needed_when_one_slot_suits_all():
 
 
 def test_propose_editions_refuses_a_region_no_start_can_serve():
-    with pytest.raises(planner.PlannerError) as caught:
-        planner.propose_editions(
+    with pytest.raises(engine.PlannerError) as caught:
+        engine.propose_editions(
             regions=["asia-oceania"], first_day=MIDTERM, duration_minutes=600, hours=(8, 17)
         )
     assert (caught.value.field, caught.value.message) == (
@@ -167,7 +169,7 @@ def test_propose_editions_refuses_a_region_no_start_can_serve():
 
 def test_rotate_series_spreads_the_uncomfortable_sessions():
     days = [date(2027, 2, 10) + timedelta(days=14 * n) for n in range(6)]
-    plan = planner.rotate_series(regions=ALL, days=days, duration_minutes=60)
+    plan = engine.rotate_series(regions=ALL, days=days, duration_minutes=60)
     assert (plan.uncomfortable, plan.spread) == (
         {
             "africa": 0,
@@ -190,7 +192,7 @@ def test_rotate_series_spreads_the_uncomfortable_sessions():
 
 
 def test_heat_map_europe_is_green_in_the_afternoon_only():
-    (row,) = planner.heat_map(regions=["europe"], day=MIDTERM)
+    (row,) = engine.heat_map(regions=["europe"], day=MIDTERM)
     assert (row.zone, "".join(cell.level[0] for cell in row.cells)) == (
         "Europe/London",
         "nnnffppcccccccccccppffnn",
@@ -198,7 +200,7 @@ def test_heat_map_europe_is_green_in_the_afternoon_only():
 
 
 def test_heat_map_has_23_hours_on_a_spring_forward_day():
-    rows = planner.heat_map(regions=["europe"], day=date(2026, 3, 29), zone="Europe/Berlin")
+    rows = engine.heat_map(regions=["europe"], day=date(2026, 3, 29), zone="Europe/Berlin")
     assert len(rows[0].cells) == 23
 
 
@@ -229,14 +231,14 @@ def test_heat_map_has_23_hours_on_a_spring_forward_day():
 )
 def test_find_slots_refuses_bad_input(call, field, message):
     arguments = {"regions": ["europe"], "first_day": MIDTERM, "duration_minutes": 60} | call
-    with pytest.raises(planner.PlannerError) as caught:
-        planner.find_slots(**arguments)
+    with pytest.raises(engine.PlannerError) as caught:
+        engine.find_slots(**arguments)
     assert (caught.value.field, caught.value.message) == (field, message)
 
 
 def test_weights_move_the_best_slot_towards_the_heavy_zone():
     only_tokyo = {"asia-oceania": {"Asia/Tokyo": 120, "Asia/Kolkata": 0}}
-    search = planner.find_slots(
+    search = engine.find_slots(
         regions=["asia-oceania"], first_day=MIDTERM, duration_minutes=90, weights=only_tokyo
     )
     assert (search.slots[0].starts_at, search.slots[0].regions[0].zone) == (
@@ -246,7 +248,7 @@ def test_weights_move_the_best_slot_towards_the_heavy_zone():
 
 
 def test_weights_from_registrants_uses_country_then_zone():
-    weights = planner.weights_from_registrants(
+    weights = engine.weights_from_registrants(
         [
             ("JP", "Asia/Tokyo"),
             ("", "Asia/Tokyo"),
@@ -330,15 +332,15 @@ durations = st.sampled_from([30, 45, 60, 90, 120, 180])
 @given(regions=region_sets, day=days, duration=durations, data=st.data())
 def test_find_slots_scores_do_not_depend_on_region_order(regions, day, duration, data):
     shuffled = data.draw(st.permutations(regions))
-    first = planner.find_slots(regions=regions, first_day=day, duration_minutes=duration)
-    second = planner.find_slots(regions=shuffled, first_day=day, duration_minutes=duration)
+    first = engine.find_slots(regions=regions, first_day=day, duration_minutes=duration)
+    second = engine.find_slots(regions=shuffled, first_day=day, duration_minutes=duration)
     assert first == second
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(regions=region_sets, day=days, duration=durations)
 def test_propose_editions_every_option_covers_every_region(regions, day, duration):
-    proposal = planner.propose_editions(
+    proposal = engine.propose_editions(
         regions=regions, first_day=day, duration_minutes=duration, host_zone="Europe/Amsterdam"
     )
     for option in proposal.options:
@@ -346,9 +348,9 @@ def test_propose_editions_every_option_covers_every_region(regions, day, duratio
         assert served == sorted(regions)
         for edition in option.editions:
             for code in edition.serves:
-                zones = planner.prepare_regions([code])[0].zones
+                zones = engine.prepare_regions([code])[0].zones
                 assert all(
-                    scheduling.is_comfortable(
+                    time_rules.is_comfortable(
                         edition.slot.starts_at, edition.slot.ends_at, zone, (8, 21)
                     )
                     for zone, _share in zones
@@ -365,12 +367,12 @@ def test_propose_editions_every_option_covers_every_region(regions, day, duratio
     duration=durations,
 )
 def test_evaluate_agrees_with_is_comfortable(zone, moment, duration):
-    start = planner.to_minutes(moment.replace(second=0, microsecond=0, tzinfo=UTC))
-    plan = (planner.RegionZones(code="probe", zones=((zone, 1.0),)),)
-    evaluation = planner.evaluate(plan, [start], duration, (8, 21))
-    begins = planner.from_minutes(start)
+    start = engine.to_minutes(moment.replace(second=0, microsecond=0, tzinfo=UTC))
+    plan = (engine.RegionZones(code="probe", zones=((zone, 1.0),)),)
+    evaluation = engine.evaluate(plan, [start], duration, (8, 21))
+    begins = engine.from_minutes(start)
     ends = begins + timedelta(minutes=duration)
-    assert (evaluation.scores["probe"][0] == 1.0) == scheduling.is_comfortable(
+    assert (evaluation.scores["probe"][0] == 1.0) == time_rules.is_comfortable(
         begins, ends, zone, (8, 21)
     )
 
@@ -389,7 +391,7 @@ def test_shifting_the_date_moves_the_comfortable_starts_by_the_offset_change(zon
     later = day + timedelta(weeks=weeks)
     firsts = []
     for when in (day, later):
-        search = planner.find_slots(
+        search = engine.find_slots(
             regions=["europe"],
             weights={"europe": {zone: 1}},
             first_day=when,

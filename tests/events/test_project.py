@@ -11,9 +11,9 @@ from django.core.management import call_command
 from django.db import connection
 from openapi_spec_validator import validate
 
+from core.regions import REGIONS, region_for_country
 from events import services
 from events.models import Event, Region, Section, Session
-from events.regions import REGIONS, region_for_country
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +112,7 @@ def test_load_demo_is_idempotent():
 
 
 def test_demo_editions_each_suit_their_regions():
-    from events.scheduling import is_comfortable
+    from core.time_rules import is_comfortable
 
     call_command("load_demo", stdout=io.StringIO())
     for session in Session.objects.filter(track="Working groups").prefetch_related("regions"):

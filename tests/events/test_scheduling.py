@@ -9,12 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from events import scheduling
-from events.scheduling import TimeRuleError
+from core import time_rules
+from core.time_rules import TimeRuleError
 
 pytestmark = pytest.mark.pure
 
-PLACE_ZONES = sorted(scheduling.place_zone_names())
+PLACE_ZONES = sorted(time_rules.place_zone_names())
 
 # At least 15 zones with DST, including half-hour and 45-minute offsets and the south.
 DST_ZONES = [
@@ -61,13 +61,13 @@ def transitions(zone_name: str, start: datetime, end: datetime) -> list[datetime
 
 
 def test_local_to_utc_plain_time():
-    instant = scheduling.local_to_utc(datetime(2026, 4, 28, 14, 0), "Europe/Berlin")
+    instant = time_rules.local_to_utc(datetime(2026, 4, 28, 14, 0), "Europe/Berlin")
     assert instant == datetime(2026, 4, 28, 12, 0, tzinfo=UTC)
 
 
 def test_local_to_utc_gap_is_refused_naming_the_gap():
     with pytest.raises(TimeRuleError) as caught:
-        scheduling.local_to_utc(datetime(2026, 3, 8, 2, 30), "America/New_York")
+        time_rules.local_to_utc(datetime(2026, 3, 8, 2, 30), "America/New_York")
     assert caught.value.message == (
         "2026-03-08 02:30 does not exist in America/New_York: on that day the clocks jump "
         "from 02:00 to 03:00 (UTC-05:00 to UTC-04:00). Choose a time outside that gap."
@@ -78,13 +78,13 @@ def test_local_to_utc_gap_is_refused_naming_the_gap():
 
 def test_local_to_utc_gap_of_lord_howe_is_half_an_hour():
     with pytest.raises(TimeRuleError) as caught:
-        scheduling.local_to_utc(datetime(2026, 10, 4, 2, 15), "Australia/Lord_Howe")
+        time_rules.local_to_utc(datetime(2026, 10, 4, 2, 15), "Australia/Lord_Howe")
     assert "from 02:00 to 02:30 (UTC+10:30 to UTC+11:00)" in caught.value.message
 
 
 def test_local_to_utc_ambiguous_is_refused_naming_both_instants():
     with pytest.raises(TimeRuleError) as caught:
-        scheduling.local_to_utc(datetime(2026, 11, 1, 1, 30), "America/New_York")
+        time_rules.local_to_utc(datetime(2026, 11, 1, 1, 30), "America/New_York")
     assert caught.value.message == (
         "2026-11-01 01:30 happens twice in America/New_York because the clocks go back: "
         "first at 2026-11-01 05:30 UTC (UTC-04:00), then at 2026-11-01 06:30 UTC (UTC-05:00). "
@@ -98,16 +98,16 @@ def test_local_to_utc_ambiguous_is_refused_naming_both_instants():
     [(0, datetime(2026, 11, 1, 5, 30, tzinfo=UTC)), (1, datetime(2026, 11, 1, 6, 30, tzinfo=UTC))],
 )
 def test_local_to_utc_ambiguous_with_fold(fold, expected):
-    assert scheduling.local_to_utc(datetime(2026, 11, 1, 1, 30), "America/New_York", fold=fold) == (
+    assert time_rules.local_to_utc(datetime(2026, 11, 1, 1, 30), "America/New_York", fold=fold) == (
         expected
     )
 
 
 def test_local_to_utc_southern_hemisphere_fall_back_in_april():
     with pytest.raises(TimeRuleError) as caught:
-        scheduling.local_to_utc(datetime(2026, 4, 5, 2, 30), "Australia/Sydney")
+        time_rules.local_to_utc(datetime(2026, 4, 5, 2, 30), "Australia/Sydney")
     assert caught.value.code == "ambiguous_time"
-    assert scheduling.local_to_utc(datetime(2026, 4, 5, 2, 30), "Australia/Sydney", fold=1) == (
+    assert time_rules.local_to_utc(datetime(2026, 4, 5, 2, 30), "Australia/Sydney", fold=1) == (
         datetime(2026, 4, 4, 16, 30, tzinfo=UTC)
     )
 
@@ -117,7 +117,7 @@ def test_local_to_utc_southern_hemisphere_fall_back_in_april():
 )
 def test_get_zone_refuses_fixed_offsets(name):
     with pytest.raises(TimeRuleError) as caught:
-        scheduling.get_zone(name)
+        time_rules.get_zone(name)
     assert caught.value.code == "fixed_offset"
     assert "is a fixed offset, not a time zone" in caught.value.message
 
@@ -125,15 +125,15 @@ def test_get_zone_refuses_fixed_offsets(name):
 @pytest.mark.parametrize("name", ["Mars/Olympus_Mons", "Europe/Paris ", "europe/paris", "../etc"])
 def test_get_zone_refuses_unknown_names(name):
     if name.strip() == "Europe/Paris":
-        assert scheduling.get_zone(name).key == "Europe/Paris"
+        assert time_rules.get_zone(name).key == "Europe/Paris"
         return
     with pytest.raises(TimeRuleError) as caught:
-        scheduling.get_zone(name)
+        time_rules.get_zone(name)
     assert caught.value.code == "unknown_zone"
 
 
 def test_get_zone_accepts_utc_and_places():
-    assert [scheduling.get_zone(name).key for name in ("UTC", "Asia/Kathmandu", "Etc/UTC")] == [
+    assert [time_rules.get_zone(name).key for name in ("UTC", "Asia/Kathmandu", "Etc/UTC")] == [
         "UTC",
         "Asia/Kathmandu",
         "Etc/UTC",
@@ -141,23 +141,23 @@ def test_get_zone_accepts_utc_and_places():
 
 
 def test_parse_instant_requires_offset():
-    assert scheduling.parse_instant("2026-04-28T14:00:00+02:00") == datetime(
+    assert time_rules.parse_instant("2026-04-28T14:00:00+02:00") == datetime(
         2026, 4, 28, 12, 0, tzinfo=UTC
     )
-    assert scheduling.parse_instant("2026-04-28T12:00:00Z") == datetime(
+    assert time_rules.parse_instant("2026-04-28T12:00:00Z") == datetime(
         2026, 4, 28, 12, 0, tzinfo=UTC
     )
     with pytest.raises(TimeRuleError, match="has no UTC offset"):
-        scheduling.parse_instant("2026-04-28T12:00:00")
+        time_rules.parse_instant("2026-04-28T12:00:00")
     with pytest.raises(TimeRuleError, match="not an ISO 8601"):
-        scheduling.parse_instant("next tuesday")
+        time_rules.parse_instant("next tuesday")
 
 
 def test_resolve_schedule_with_duration_and_end():
-    by_duration = scheduling.resolve_schedule(
+    by_duration = time_rules.resolve_schedule(
         timezone="Asia/Kolkata", local_start=datetime(2026, 4, 28, 9, 0), duration_minutes=90
     )
-    by_end = scheduling.resolve_schedule(
+    by_end = time_rules.resolve_schedule(
         timezone="Asia/Kolkata",
         starts_at=datetime(2026, 4, 28, 3, 30, tzinfo=UTC),
         ends_at=datetime(2026, 4, 28, 5, 0, tzinfo=UTC),
@@ -165,7 +165,7 @@ def test_resolve_schedule_with_duration_and_end():
     assert (
         by_duration
         == by_end
-        == scheduling.Schedule(
+        == time_rules.Schedule(
             datetime(2026, 4, 28, 3, 30, tzinfo=UTC),
             datetime(2026, 4, 28, 5, 0, tzinfo=UTC),
             "Asia/Kolkata",
@@ -175,7 +175,7 @@ def test_resolve_schedule_with_duration_and_end():
 
 def test_resolve_schedule_refuses_end_before_start():
     with pytest.raises(TimeRuleError) as caught:
-        scheduling.resolve_schedule(
+        time_rules.resolve_schedule(
             timezone="UTC",
             starts_at=datetime(2026, 4, 28, 12, 0, tzinfo=UTC),
             ends_at=datetime(2026, 4, 28, 11, 0, tzinfo=UTC),
@@ -188,28 +188,28 @@ def test_resolve_schedule_refuses_end_before_start():
 
 def test_resolve_schedule_needs_exactly_one_start_and_one_end():
     with pytest.raises(TimeRuleError, match="either starts_at"):
-        scheduling.resolve_schedule(timezone="UTC", duration_minutes=60)
+        time_rules.resolve_schedule(timezone="UTC", duration_minutes=60)
     with pytest.raises(TimeRuleError, match="either ends_at or duration_minutes"):
-        scheduling.resolve_schedule(timezone="UTC", starts_at=datetime(2026, 1, 1, tzinfo=UTC))
+        time_rules.resolve_schedule(timezone="UTC", starts_at=datetime(2026, 1, 1, tzinfo=UTC))
 
 
 def test_check_within_dates_uses_the_event_zone():
-    inside = scheduling.Schedule(
+    inside = time_rules.Schedule(
         datetime(2026, 4, 27, 22, 0, tzinfo=UTC),  # 00:00 on 28 April in Amsterdam (CEST)
         datetime(2026, 4, 27, 23, 0, tzinfo=UTC),
         "UTC",
     )
-    scheduling.check_within_dates(
+    time_rules.check_within_dates(
         inside,
         first_day=date(2026, 4, 28),
         last_day=date(2026, 4, 30),
         event_zone="Europe/Amsterdam",
     )
-    outside = scheduling.Schedule(
+    outside = time_rules.Schedule(
         datetime(2026, 4, 27, 21, 0, tzinfo=UTC), datetime(2026, 4, 27, 23, 0, tzinfo=UTC), "UTC"
     )
     with pytest.raises(TimeRuleError) as caught:
-        scheduling.check_within_dates(
+        time_rules.check_within_dates(
             outside,
             first_day=date(2026, 4, 28),
             last_day=date(2026, 4, 30),
@@ -233,7 +233,7 @@ def test_check_within_dates_uses_the_event_zone():
 )
 def test_is_comfortable_at_13_utc_on_28_april(zone, comfortable):
     start = datetime(2026, 4, 28, 13, 0, tzinfo=UTC)
-    assert scheduling.is_comfortable(start, start + timedelta(minutes=90), zone) is comfortable
+    assert time_rules.is_comfortable(start, start + timedelta(minutes=90), zone) is comfortable
 
 
 wall_clock = st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(2037, 12, 30))
@@ -245,13 +245,13 @@ def test_wall_clock_round_trip_is_identity(zone, local, fold):
     """Any zone, any wall-clock time that exists: local → UTC → local gives it back."""
     local = local.replace(microsecond=0)
     try:
-        instant = scheduling.local_to_utc(local, zone, fold=fold)
+        instant = time_rules.local_to_utc(local, zone, fold=fold)
     except TimeRuleError as error:
         assert error.code == "nonexistent_time"
         aware = local.replace(tzinfo=zoneinfo.ZoneInfo(zone))
         assert aware.astimezone(UTC).astimezone(aware.tzinfo).replace(tzinfo=None) != local
         return
-    back = scheduling.utc_to_local(instant, zone)
+    back = time_rules.utc_to_local(instant, zone)
     assert back.replace(tzinfo=None) == local
     assert instant.tzinfo is UTC
 
@@ -283,16 +283,16 @@ def test_every_transition_2026_2027_is_handled(zone):
             distinct = sorted(set(candidates))
             if len(distinct) == 2:
                 with pytest.raises(TimeRuleError) as caught:
-                    scheduling.local_to_utc(local, zone)
+                    time_rules.local_to_utc(local, zone)
                 assert caught.value.code == "ambiguous_time"
-                assert [scheduling.local_to_utc(local, zone, fold=f) for f in (0, 1)] == distinct
+                assert [time_rules.local_to_utc(local, zone, fold=f) for f in (0, 1)] == distinct
                 assert distinct[1] - distinct[0] == -shift
             else:
-                assert scheduling.local_to_utc(local, zone) == distinct[0]
+                assert time_rules.local_to_utc(local, zone) == distinct[0]
         if shift > timedelta(0):
             gap_local = local_at_change - shift / 2
             with pytest.raises(TimeRuleError) as caught:
-                scheduling.local_to_utc(gap_local.replace(second=0, microsecond=0), zone)
+                time_rules.local_to_utc(gap_local.replace(second=0, microsecond=0), zone)
             assert caught.value.code == "nonexistent_time"
 
 
@@ -300,11 +300,11 @@ def test_every_transition_2026_2027_is_handled(zone):
 @given(zone=st.sampled_from(DST_ZONES), day=st.dates(date(2026, 1, 1), date(2027, 12, 31)))
 def test_comfort_follows_the_offset_of_that_date(zone, day):
     """09:00–10:00 local is comfortable on every date, whatever the offset that day."""
-    start = scheduling.local_to_utc(
+    start = time_rules.local_to_utc(
         datetime.combine(day, datetime.min.time()).replace(hour=9), zone
     )
-    assert scheduling.is_comfortable(start, start + timedelta(hours=1), zone)
-    assert not scheduling.is_comfortable(
+    assert time_rules.is_comfortable(start, start + timedelta(hours=1), zone)
+    assert not time_rules.is_comfortable(
         start - timedelta(hours=3), start - timedelta(hours=2), zone
     )
 
@@ -332,4 +332,4 @@ def test_comfort_follows_the_offset_of_that_date(zone, day):
     ],
 )
 def test_day_starts_and_ends_in_its_zone(day, zone, bounds):
-    assert (scheduling.day_starts_at(day, zone), scheduling.day_ends_at(day, zone)) == bounds
+    assert (time_rules.day_starts_at(day, zone), time_rules.day_ends_at(day, zone)) == bounds

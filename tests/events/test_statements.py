@@ -1,4 +1,4 @@
-"""events.statements: rows written and read as the ORM would, from SQL built once."""
+"""core.statements: rows written and read as the ORM would, from SQL built once."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from django.db import connection
 from django.db.models.signals import post_init, post_save, pre_init, pre_save
 from django.test.utils import CaptureQueriesContext
 
+from core import statements
 from events import services as event_services
-from events import statements
 from events.models import Event, Region, Session
 from notifications.models import OutboxMessage
 from registrations.models import Participant, Registration, SessionRegistration

@@ -5,7 +5,7 @@ import hashlib
 
 import pytest
 
-from events import tokens
+from core import tokens
 
 pytestmark = pytest.mark.pure
 

@@ -1,12 +1,12 @@
 """Participants seated in a session in bulk, for the service tier and the benchmark: tens of
 thousands of rows in seconds (the registration service's one-by-one rules are not what these
-measure). Their reminders are planned by ``notifications.planning`` as in production."""
+measure). Their reminders are planned by ``notifications.participants.policy`` as in production."""
 
 from __future__ import annotations
 
 from django.utils import timezone
 
-from notifications import planning
+from notifications.participants import policy as planning
 from registrations.models import Participant, Registration, SessionRegistration
 
 LANGUAGES = ["en", "fr", "es", "de", "ru", "ar", "zh-hans"]

@@ -90,7 +90,7 @@ def confirmed_subscription(db):
     """A confirmed Europe digest subscription in London, its first digest due 27 April 2026."""
     from datetime import UTC, datetime
 
-    from notifications import services
+    from notifications.digests import services
     from notifications.models import Subscription
 
     services.subscribe(

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from notifications import delivery
+from notifications.outbox import delivery
 
 pytestmark = pytest.mark.pure
 

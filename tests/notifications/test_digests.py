@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from notifications import digests
+from notifications.digests import windows as digests
 
 pytestmark = pytest.mark.pure
 

@@ -6,10 +6,11 @@ import pytest
 from django.utils import timezone
 
 from events import services as event_services
-from notifications import dispatch, outbox, renderers, services
-from notifications.dispatch import DispatchResult
+from notifications.digests import services
 from notifications.enums import MessageKind
 from notifications.models import OutboxMessage, Subscription
+from notifications.outbox import dispatch, queue, renderers
+from notifications.outbox.dispatch import DispatchResult
 
 
 def rows():
@@ -21,7 +22,7 @@ def rows():
 
 
 def confirmation(email):
-    return outbox.enqueue(
+    return queue.enqueue(
         kind=MessageKind.SUBSCRIPTION_CONFIRM,
         recipient=email,
         dedupe_key=f"confirm:{email}",

@@ -4,15 +4,16 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from notifications import outbox
 from notifications.enums import MessageKind
 from notifications.models import OutboxMessage
+from notifications.outbox import queue, wakes
+from notifications.outbox import rows as outbox
 
 T0 = datetime(2026, 4, 20, 12, tzinfo=UTC)
 
 
 def add(key, due=T0, **extra):
-    return outbox.enqueue(
+    return queue.enqueue(
         kind=MessageKind.SUBSCRIPTION_CONFIRM,
         recipient=f"{key}@example.org",
         dedupe_key=key,
@@ -35,7 +36,7 @@ def test_enqueue_when_the_key_was_used_writes_nothing():
 @pytest.mark.django_db
 def test_enqueue_with_unknown_kind_is_refused():
     with pytest.raises(ValueError, match="no renderer"):
-        outbox.enqueue(kind="telegram", recipient="a@example.org", dedupe_key="x")
+        queue.enqueue(kind="telegram", recipient="a@example.org", dedupe_key="x")
 
 
 @pytest.mark.django_db
@@ -104,7 +105,7 @@ def test_wake_is_registered_once_per_transaction_for_rows_due_now(
         add("now-1", due=datetime.now(UTC))
         add("now-2", due=datetime.now(UTC))
         add("later", due=datetime.now(UTC) + timedelta(days=1))
-    assert callbacks == [outbox._wake]
+    assert callbacks == [queue.wake]
 
 
 @pytest.mark.django_db
@@ -118,8 +119,8 @@ def test_a_wake_the_broker_refused_does_not_hold_back_the_next(settings, broker,
         }
     }
     broker("redis://127.0.0.1:1/0")  # nothing listens there
-    outbox._wake()
-    assert (cache.get(outbox.WAKE_PENDING_KEY), "could not wake a worker" in caplog.text) == (
+    queue.wake()
+    assert (cache.get(wakes.WAKE_PENDING_KEY), "could not wake a worker" in caplog.text) == (
         None,
         True,
     )
@@ -138,11 +139,11 @@ def test_a_pending_wake_is_marked_in_a_shared_cache_and_cleared_when_its_drain_s
         }
     }
     settings.CELERY_BROKER_URL = ""  # the embedded default: no wake is sent, nothing marked
-    outbox._wake()
-    unmarked = cache.get(outbox.WAKE_PENDING_KEY)
-    cache.add(outbox.WAKE_PENDING_KEY, 1, 10)
-    outbox.wake_received()
-    assert (unmarked, cache.get(outbox.WAKE_PENDING_KEY)) == (None, None)
+    queue.wake()
+    unmarked = cache.get(wakes.WAKE_PENDING_KEY)
+    cache.add(wakes.WAKE_PENDING_KEY, 1, 10)
+    wakes.wake_received()
+    assert (unmarked, cache.get(wakes.WAKE_PENDING_KEY)) == (None, None)
 
 
 @pytest.mark.django_db

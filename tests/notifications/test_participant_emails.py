@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from events import services as event_services
-from notifications import dispatch
 from notifications.models import OutboxMessage
+from notifications.outbox import dispatch
 from registrations import services as registration_services
 
 pytestmark = pytest.mark.django_db

@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from events import services as event_services
-from notifications import planning
 from notifications.models import OutboxMessage
+from notifications.participants import policy as planning
 from registrations import services as registration_services
 
 pytestmark = pytest.mark.django_db

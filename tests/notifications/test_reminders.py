@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from notifications import reminders
+from notifications.participants import reminders
 
 pytestmark = pytest.mark.pure
 

@@ -12,10 +12,12 @@ from django.db import connection
 
 from events import services as event_services
 from events.models import Region
-from notifications import outbox, services
+from notifications.digests import services
 from notifications.enums import MessageKind
 from notifications.models import OutboxMessage, Subscription
-from notifications.ratelimit import TokenBucket
+from notifications.outbox import queue, wakes
+from notifications.outbox import rows as outbox
+from notifications.outbox.ratelimit import TokenBucket
 
 pytestmark = [
     pytest.mark.services,
@@ -43,7 +45,7 @@ def make_backlog(count: int) -> set[str]:
         ],
         batch_size=1000,
     )
-    outbox.enqueue_many(
+    queue.enqueue_many(
         {
             "kind": MessageKind.SUBSCRIPTION_CONFIRM,
             "recipient": subscription.email,
@@ -201,7 +203,7 @@ def test_send_rate_bucket_in_redis_is_shared_by_clients(settings):
 
 def _commit_due_row(key: str) -> None:
     """One transaction that enqueues an email due now (its commit wakes a worker)."""
-    outbox.enqueue(
+    queue.enqueue(
         kind=MessageKind.SUBSCRIPTION_CONFIRM, recipient=f"{key}@example.org", dedupe_key=key
     )
 
@@ -222,7 +224,7 @@ def test_a_burst_of_commits_sends_one_wake_until_a_drain_starts(stack, broker, s
     for number in range(5):
         _commit_due_row(f"burst-{number}")
         queued.append(len(_queued_tasks(settings)))
-    outbox.wake_received()  # what the drain task does first: later commits need a new wake
+    wakes.wake_received()  # what the drain task does first: later commits need a new wake
     _commit_due_row("after-the-drain-began")
     queued.append(len(_queued_tasks(settings)))
     assert (queued, _queued_tasks(settings)) == (

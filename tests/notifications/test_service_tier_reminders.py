@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from events import display
+from core import display
 from events import services as event_services
 from notifications.models import OutboxMessage
 

@@ -8,9 +8,10 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
 
-from events import tokens
-from notifications import renderers, selectors, services
+from core import tokens
+from notifications.digests import selectors, services
 from notifications.models import OutboxMessage, Subscription
+from notifications.outbox import renderers
 
 
 def subscribe(email="ana@example.org"):

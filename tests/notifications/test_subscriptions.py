@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from notifications import services
+from notifications.digests import services
 from notifications.models import OutboxMessage, Subscription
 
 ACCEPTED = {"detail": "If this address can receive mail, a confirmation link is on its way."}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rest_framework.settings import api_settings
 
-from notifications import services
+from notifications.digests import services
 from notifications.models import OutboxMessage, Subscription
 
 from .html import texts

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from events.scheduling import TimeRuleError
+from core.time_rules import TimeRuleError
 from pages.schedule import Seats, build_schedule, seats_for
 
 pytestmark = pytest.mark.pure

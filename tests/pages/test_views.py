@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
+from core import calendar_links
 from events import services
-from events.ical import links
 from registrations.services import register_participant
 
 from .html import texts
@@ -147,7 +147,7 @@ def test_event_page_query_count_does_not_grow_with_sessions(client, schedule):
 def test_event_page_links_calendars_and_the_feed(client, schedule):
     _event, root, panel = schedule
     html = client.get("/events/midterm/").content.decode()
-    session_links = links.session_links(
+    session_links = calendar_links.session_links(
         site_url="http://testserver",
         session_id=panel.pk,
         title=panel.title,
@@ -157,7 +157,9 @@ def test_event_page_links_calendars_and_the_feed(client, schedule):
         description=panel.description,
         page_url=f"http://testserver/sessions/{panel.pk}/",
     )
-    feed = links.event_links(site_url="http://testserver", slug="midterm", title="Midterm meeting")
+    feed = calendar_links.event_links(
+        site_url="http://testserver", slug="midterm", title="Midterm meeting"
+    )
     assert f'href="http://testserver/sessions/{root.pk + 1}.ics"' in html
     assert (
         f'href="/sessions/{root.pk}/"><time datetime="2026-04-28T03:00:00+00:00">05:00</time>'

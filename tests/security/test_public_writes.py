@@ -103,9 +103,9 @@ def test_admin_lists_and_forms_show_typed_script_as_text(client, organiser, host
 def test_crlf_in_subject_and_headers_never_reaches_an_email_header():
     from email import message_from_bytes, policy
 
-    from notifications.dispatch import build_email
     from notifications.models import OutboxMessage
-    from notifications.renderers import Rendered
+    from notifications.outbox.dispatch import build_email
+    from notifications.outbox.renderers import Rendered
 
     row = OutboxMessage(recipient="ana@example.org", message_id="<1@meridian.example>")
     rendered = Rendered(

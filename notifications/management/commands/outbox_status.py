@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from notifications import selectors
+from notifications.digests import selectors
 
 
 class Command(BaseCommand):

@@ -1,0 +1,376 @@
+"""Renderers of the participant emails: confirmation, reminder, change notice, cancellation,
+seat from the waitlist, recording available, a seat given up.
+
+Each builds its email from current data at send time, in the participant's current language
+and zone (every time also in the session's own zone), or says ``Skip`` when the row is no
+longer true: the participant left or was erased, the place is gone, the session moved or was
+cancelled, reminders were switched off. Invitations are the calendars work's iMIP builders
+(``calendars.ical``), so UID and SEQUENCE match every feed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.core import signing
+from django.utils import timezone, translation
+
+from calendars import ical
+from core import display
+from events.models import Session
+from notifications.enums import MessageKind
+from notifications.models import OutboxMessage
+from notifications.outbox.renderers import (
+    Rendered,
+    Skip,
+    one_click_headers,
+    register,
+    register_preparer,
+    render_parts,
+    session_context,
+)
+from registrations import services as registration_services
+from registrations.enums import RegistrationStatus, SeatStatus
+from registrations.models import Participant, Registration
+from registrations.models import SessionRegistration as Place
+
+REMINDERS_OFF_SALT = "notifications.participants.reminders-off"
+ACTIVE = (SeatStatus.CONFIRMED, SeatStatus.WAITLISTED)
+
+
+# ------------------------------------------------------------------------------ batch data
+
+
+@register_preparer
+def prepare_participant_rows(messages: Iterable[OutboxMessage], cache: dict) -> None:
+    """Load the participants and places of a claimed batch in two queries (not two per row)."""
+    rows = [message for message in messages if message.participant_id]
+    if not rows:
+        return
+    participants = cache.setdefault("participants", {})
+    places = cache.setdefault("places", {})
+    wanted = {row.participant_id for row in rows} - participants.keys()
+    participants.update(Participant.objects.in_bulk(wanted))
+    sessions = {row.session_id for row in rows if row.session_id}
+    if sessions:
+        for place in Place.objects.filter(participant_id__in=wanted, session_id__in=sessions):
+            places[(place.participant_id, place.session_id)] = place
+
+
+def _participant(message: OutboxMessage, cache: dict) -> Participant | None:
+    participants = cache.setdefault("participants", {})
+    if message.participant_id not in participants:
+        participants[message.participant_id] = Participant.objects.filter(
+            pk=message.participant_id
+        ).first()
+    participant = participants[message.participant_id]
+    return None if participant is None or participant.is_erased else participant
+
+
+def _place(message: OutboxMessage, cache: dict) -> Place | None:
+    places = cache.setdefault("places", {})
+    key = (message.participant_id, message.session_id)
+    if key not in places:
+        places[key] = Place.objects.filter(
+            participant_id=message.participant_id, session_id=message.session_id
+        ).first()
+    return places[key]
+
+
+# ---------------------------------------------------------------------------------- pieces
+
+
+def reminders_off_token(participant: Participant) -> str:
+    """The secret of a participant's one-click "no more reminders" link (it can do nothing
+    else: the manage token stays out of headers that mail providers read)."""
+    return signing.Signer(salt=REMINDERS_OFF_SALT).sign(str(participant.pk))
+
+
+def reminders_off_url(participant: Participant) -> str:
+    return f"{settings.SITE_URL}/reminders/{reminders_off_token(participant)}/off/"
+
+
+def _zone(participant: Participant, session: Session | None = None) -> str:
+    return participant.timezone or (session.timezone if session else "UTC")
+
+
+def _calendar(session: Session, participant: Participant, *, method: str) -> str:
+    entry = ical.entry_from_session(session, site_url=settings.SITE_URL)
+    person = ical.Participant(
+        email=participant.email, name=participant.name, language=participant.language
+    )
+    build = ical.build_cancel if method == "CANCEL" else ical.build_request
+    return build(entry, participant=person, organizer_email=settings.ORGANIZER_EMAIL).decode()
+
+
+def attach_invitation(
+    rendered: Rendered, session: Session, participant: Participant, *, method: str
+) -> Rendered:
+    """The iMIP part (``text/calendar; method=…``, read by mail clients as an invitation)
+    and the same object as an ``.ics`` attachment."""
+    calendar = _calendar(session, participant, method=method)
+    rendered.alternatives.append((calendar, f"text/calendar; method={method}"))
+    rendered.attachments.append((f"session-{session.pk}.ics", calendar, "application/ics"))
+    return rendered
+
+
+def _links(participant: Participant) -> dict[str, str]:
+    return {
+        "manage_url": registration_services.manage_url(participant.token),
+        "calendar_url": registration_services.calendar_url(participant.token),
+    }
+
+
+def _render(template: str, participant: Participant, context: dict, *, language: str) -> Rendered:
+    subject, text, html = render_parts(
+        template, {"name": participant.name, **_links(participant), **context}, language=language
+    )
+    return Rendered(subject=subject, text=text, html=html)
+
+
+def _session_email(
+    template: str,
+    session: Session,
+    participant: Participant,
+    *,
+    language: str,
+    cache: dict,
+    without_join_link: bool = False,
+    **extra,
+) -> Rendered:
+    """An email about one session, its times in the participant's zone (and the session's)."""
+    zone = _zone(participant, session)
+    shown = session_context(session, zone=zone, language=language, cache=cache)
+    if without_join_link:
+        shown = {**shown, "join_url": ""}  # a copy: the cached context is shared
+    context = {
+        "session": shown,
+        "timezone": zone,
+        **extra,
+    }
+    return _render(template, participant, context, language=language)
+
+
+def _in_language(renderer):
+    """Run a renderer in the participant's current language (the row's is a fallback)."""
+
+    def run(message: OutboxMessage, cache: dict) -> Rendered | Skip:
+        participant = _participant(message, cache)
+        if participant is None:
+            return Skip("the participant was erased")
+        language = participant.language or message.language
+        with translation.override(language):
+            return renderer(message, cache, participant, language)
+
+    run.__name__ = renderer.__name__
+    run.__doc__ = renderer.__doc__
+    return run
+
+
+# ------------------------------------------------------------------------------- the kinds
+
+
+@register(MessageKind.REGISTRATION_CONFIRMED)
+@_in_language
+def render_registration_confirmed(message, cache, participant, language) -> Rendered | Skip:
+    """The places asked for that are still held, with the invitations of the confirmed ones
+    (inline when there is one: an iMIP message carries one UID) and the participant's links."""
+    registration = (
+        Registration.objects.filter(participant=participant, event_id=message.event_id)
+        .select_related("event")
+        .first()
+    )
+    if registration is None or registration.status != RegistrationStatus.REGISTERED:
+        return Skip("the registration was cancelled")
+    asked = message.payload.get("sessions") or []
+    places = list(
+        Place.objects.filter(participant=participant, session_id__in=asked, status__in=ACTIVE)
+        .select_related("session", "session__event")
+        .order_by("session__starts_at", "session_id")
+    )
+    if asked and not places:
+        return Skip("none of the places asked for is held any more")
+    zone = _zone(participant)
+    items = [
+        {
+            **session_context(place.session, zone=zone, language=language, cache=cache),
+            "waitlisted": place.status == SeatStatus.WAITLISTED,
+            "position": place.waitlist_position,
+        }
+        for place in places
+    ]
+    rendered = _render(
+        "registration_confirmed",
+        participant,
+        {"event_title": registration.event.title, "items": items, "timezone": zone},
+        language=language,
+    )
+    confirmed = [
+        place.session
+        for place in places
+        if place.status == SeatStatus.CONFIRMED and not place.session.is_cancelled
+    ]
+    for session in confirmed:
+        calendar = _calendar(session, participant, method="REQUEST")
+        rendered.attachments.append((f"session-{session.pk}.ics", calendar, "application/ics"))
+        if len(confirmed) == 1:
+            rendered.alternatives.append((calendar, "text/calendar; method=REQUEST"))
+    return rendered
+
+
+def _planned_start(message: OutboxMessage) -> datetime | None:
+    value = message.payload.get("starts_at")
+    return datetime.fromisoformat(value) if value else None
+
+
+@register(MessageKind.SESSION_REMINDER)
+@_in_language
+def render_session_reminder(message, cache, participant, language) -> Rendered | Skip:
+    """A reminder with the join link and the one-click "no more reminders" headers."""
+    session = message.session
+    if session is None or session.is_cancelled:
+        return Skip("the session was cancelled")
+    if _planned_start(message) != session.starts_at:
+        return Skip("the session moved since this reminder was planned")
+    if not participant.reminders:
+        return Skip("the participant switched reminders off")
+    place = _place(message, cache)
+    if place is None or place.status != SeatStatus.CONFIRMED:
+        return Skip("the participant has no seat in the session")
+    if timezone.now() >= session.starts_at:
+        return Skip("the session has started")
+    url = reminders_off_url(participant)
+    rendered = _session_email(
+        "session_reminder",
+        session,
+        participant,
+        language=language,
+        cache=cache,
+        reminders_off_url=url,
+    )
+    rendered.headers.update(one_click_headers(url))
+    return rendered
+
+
+def _still_changed(session: Session, previous: dict) -> dict[str, bool]:
+    """Which announced values differ now from before the first edit of the notice."""
+    now = {
+        "starts_at": session.starts_at.isoformat(),
+        "ends_at": session.ends_at.isoformat(),
+        "join_url": session.join_url,
+        "status": session.status,
+    }
+    return {field: previous[field] != value for field, value in now.items() if field in previous}
+
+
+@register(MessageKind.SESSION_CHANGED)
+@_in_language
+def render_session_changed(message, cache, participant, language) -> Rendered | Skip:
+    """The session as it is now, what it was before, and the updated invitation."""
+    session = message.session
+    if session is None or session.is_cancelled:
+        return Skip("the session was cancelled (its cancellation says so)")
+    place = _place(message, cache)
+    if place is None or place.status != SeatStatus.CONFIRMED:
+        return Skip("the participant has no seat in the session")
+    previous = message.payload.get("previous", {})
+    differs = _still_changed(session, previous)
+    if not any(differs.values()):
+        return Skip("the edits were undone: nothing differs from what was announced")
+    zone = _zone(participant, session)
+    moved = differs.get("starts_at") or differs.get("ends_at")
+    before = ""
+    if moved:
+        before = display.format_span(
+            datetime.fromisoformat(previous.get("starts_at", session.starts_at.isoformat())),
+            datetime.fromisoformat(previous.get("ends_at", session.ends_at.isoformat())),
+            zone=zone,
+            language=language,
+        )
+    rendered = _session_email(
+        "session_changed",
+        session,
+        participant,
+        language=language,
+        cache=cache,
+        moved=moved,
+        before=before,
+        link_changed=differs.get("join_url", False),
+        restored=differs.get("status", False),
+    )
+    return attach_invitation(rendered, session, participant, method="REQUEST")
+
+
+@register(MessageKind.SESSION_CANCELLED)
+@_in_language
+def render_session_cancelled(message, cache, participant, language) -> Rendered | Skip:
+    """The cancellation; a confirmed seat also gets the iMIP ``CANCEL``."""
+    session = message.session
+    if session is None or not session.is_cancelled:
+        return Skip("the session is scheduled again")
+    place = _place(message, cache)
+    if place is None or place.status not in ACTIVE:
+        return Skip("the participant holds no place in the session")
+    rendered = _session_email(
+        "session_cancelled", session, participant, language=language, cache=cache
+    )
+    if place.status == SeatStatus.CONFIRMED:
+        attach_invitation(rendered, session, participant, method="CANCEL")
+    return rendered
+
+
+@register(MessageKind.WAITLIST_PROMOTED)
+@_in_language
+def render_waitlist_promoted(message, cache, participant, language) -> Rendered | Skip:
+    """A seat from the waitlist, with the invitation."""
+    session = message.session
+    if session is None or session.is_cancelled:
+        return Skip("the session was cancelled")
+    place = _place(message, cache)
+    if place is None or place.status != SeatStatus.CONFIRMED:
+        return Skip("the participant has no seat in the session any more")
+    if timezone.now() >= session.ends_at:
+        return Skip("the session is over")
+    rendered = _session_email(
+        "waitlist_promoted", session, participant, language=language, cache=cache
+    )
+    return attach_invitation(rendered, session, participant, method="REQUEST")
+
+
+@register(MessageKind.RECORDING_AVAILABLE)
+@_in_language
+def render_recording_available(message, cache, participant, language) -> Rendered | Skip:
+    """The recording link of a session the participant held a place in."""
+    session = message.session
+    if session is None or not session.recording_url:
+        return Skip("the session has no recording")
+    place = _place(message, cache)
+    if place is None or place.status not in ACTIVE:
+        return Skip("the participant holds no place in the session")
+    return _session_email(
+        "recording_available", session, participant, language=language, cache=cache
+    )
+
+
+@register(MessageKind.SESSION_DROPPED)
+@_in_language
+def render_session_dropped(message, cache, participant, language) -> Rendered | Skip:
+    """The participant gave up their seat: the iMIP ``CANCEL`` takes the session out of the
+    calendar the invitation put it in (no join link: the place is gone)."""
+    session = message.session
+    if session is None:
+        return Skip("the session was deleted")
+    place = _place(message, cache)
+    if place is not None and place.status in ACTIVE:
+        return Skip("the participant holds a place in the session again")
+    rendered = _session_email(
+        "session_dropped",
+        session,
+        participant,
+        language=language,
+        cache=cache,
+        without_join_link=True,
+    )
+    return attach_invitation(rendered, session, participant, method="CANCEL")
