@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import lru_cache
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 
-from core import statements
 from events.models import Session
 from registrations import hooks
 from registrations.enums import RegistrationStatus, SeatStatus
@@ -25,68 +25,84 @@ from registrations.models import ACTIVE_SEAT_STATUSES, Registration, SessionRegi
 
 
 def lock_sessions(session_ids: Iterable[int]) -> dict[int, Session]:
-    """Lock the sessions' rows in id order (one order for everyone: no deadlocks). Every
-    registration does this, so the SQL is built once (:mod:`core.statements`)."""
+    """Lock the sessions' rows in id order (one order for everyone: no deadlocks)."""
     ids = sorted(set(session_ids))
     if not ids:
         return {}
-    found = statements.fetch(
-        Session,
-        f"SELECT {statements.columns(Session, 's')} FROM {Session._meta.db_table} s "  # noqa: S608 (identifiers from model metadata)
-        f"WHERE s.id IN ({', '.join(['%s'] * len(ids))}) ORDER BY s.id"
-        + statements.for_update(Session),
-        ids,
-        write=True,
-    )
+    found = Session.objects.filter(pk__in=ids).order_by("pk").select_for_update()
     return {session.pk: session for session in found}
 
 
-# Both counts read the (session, status, waitlist_position) index: the confirmed rows (at most
-# the capacity) and the last waitlist position, which is the waitlist's length because
-# positions run 1..n. So the cost does not grow with the waitlist. ORDER BY … LIMIT 1, not
-# MAX(): without fresh statistics (after a bulk load) PostgreSQL scans the whole waitlist
-# for MAX(). Plain SQL: this runs while the session row is locked, on every registration,
-# and the ORM took longer to compile it than the database took to answer it.
-_OCCUPANCY_SQL = """
-    SELECT
-        (SELECT COUNT(*) FROM registrations_sessionregistration
-         WHERE session_id = %(session)s AND status = %(confirmed)s) AS confirmed,
-        COALESCE((SELECT waitlist_position FROM registrations_sessionregistration
-                  WHERE session_id = %(session)s AND status = %(waitlisted)s
-                  ORDER BY waitlist_position DESC LIMIT 1), 0) AS waitlisted
-"""
-
-# A new place whose status and waitlist position the INSERT works out from the occupancy
-# (one statement, not a read then a write, while the session row is locked: a new
-# statement, so it sees every place committed before the lock was granted). It writes
-# nothing when the session has free seats and a waitlist at once (its capacity was raised
-# and the waitlist not yet moved up): the caller then fills those seats first.
-# MATERIALIZED: the counts are taken once; inlined, PostgreSQL would count again for each
-# use of ``o`` below.
-_PLACE_SQL = """
-    WITH o AS MATERIALIZED ({occupancy})
-    INSERT INTO registrations_sessionregistration
-        (registration_id, participant_id, session_id, status, waitlist_position,
-         created_at, updated_at, confirmed_at)
-    SELECT %(registration)s, %(participant)s, %(session)s,
-        CASE WHEN o.confirmed < %(capacity)s THEN %(confirmed)s ELSE %(waitlisted)s END,
-        CASE WHEN o.confirmed < %(capacity)s THEN NULL ELSE o.waitlisted + 1 END,
-        %(now)s, %(now)s,
-        CASE WHEN o.confirmed < %(capacity)s THEN %(now)s ELSE NULL END
-    FROM o
-    WHERE o.waitlisted = 0 OR o.confirmed >= %(capacity)s
-    RETURNING id, status, waitlist_position
-""".replace("{occupancy}", _OCCUPANCY_SQL)
+# The columns the placing INSERT writes, in its order.
+_PLACE_COLUMNS = (
+    "registration",
+    "participant",
+    "session",
+    "status",
+    "waitlist_position",
+    "created_at",
+    "updated_at",
+    "confirmed_at",
+)
 # Room without limit, as a number the database compares with a count.
 _UNLIMITED = 2**62
+
+
+@lru_cache(maxsize=4)
+def _statements(vendor: str) -> tuple[str, str]:
+    """The occupancy count and the placing INSERT, with the table and column names read from
+    the model's metadata (built once per database vendor).
+
+    Plain SQL: it runs while the session row is locked, on every registration, and the ORM
+    has no INSERT … SELECT. Both counts read the (session, status, waitlist_position) index:
+    the confirmed rows (at most the capacity) and the last waitlist position, which is the
+    waitlist's length because positions run 1..n, so the cost does not grow with the
+    waitlist. ORDER BY … LIMIT 1, not MAX(): without fresh statistics (after a bulk load)
+    PostgreSQL scans the whole waitlist for MAX().
+
+    The INSERT works out the new place's status and waitlist position from the occupancy
+    (one statement, not a read then a write, while the session row is locked: a new
+    statement, so it sees every place committed before the lock was granted). It writes
+    nothing when the session has free seats and a waitlist at once (its capacity was raised
+    and the waitlist not yet moved up): the caller then fills those seats first.
+    MATERIALIZED: the counts are taken once; inlined, PostgreSQL would count again for each
+    use of ``o``.
+    """
+    opts = SessionRegistration._meta
+    quote = connection.ops.quote_name
+    table = quote(opts.db_table)
+
+    def column(name: str) -> str:
+        return quote(opts.get_field(name).column)
+
+    session, status, position = column("session"), column("status"), column("waitlist_position")
+    occupancy = (
+        f"SELECT (SELECT COUNT(*) FROM {table} WHERE {session} = %(session)s"  # noqa: S608 (identifiers from model metadata)
+        f" AND {status} = %(confirmed)s) AS confirmed,"
+        f" COALESCE((SELECT {position} FROM {table} WHERE {session} = %(session)s"
+        f" AND {status} = %(waitlisted)s ORDER BY {position} DESC LIMIT 1), 0) AS waitlisted"
+    )
+    materialized = "MATERIALIZED " if vendor == "postgresql" else ""
+    columns = ", ".join(column(name) for name in _PLACE_COLUMNS)
+    place = (
+        f"WITH o AS {materialized}({occupancy}) INSERT INTO {table} ({columns})"  # noqa: S608 (identifiers from model metadata)
+        " SELECT %(registration)s, %(participant)s, %(session)s,"
+        " CASE WHEN o.confirmed < %(capacity)s THEN %(confirmed)s ELSE %(waitlisted)s END,"
+        " CASE WHEN o.confirmed < %(capacity)s THEN NULL ELSE o.waitlisted + 1 END,"
+        " %(now)s, %(now)s,"
+        " CASE WHEN o.confirmed < %(capacity)s THEN %(now)s ELSE NULL END"
+        " FROM o WHERE o.waitlisted = 0 OR o.confirmed >= %(capacity)s"
+        f" RETURNING {quote(opts.pk.column)}, {status}, {position}"
+    )
+    return occupancy, place
 
 
 def occupancy(session: Session) -> tuple[int, int]:
     """(confirmed, waitlisted) for a session; call with the session row locked (a new
     statement, so it sees every place committed before the lock was granted)."""
-    with statements.cursor(SessionRegistration) as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(
-            _OCCUPANCY_SQL,
+            _statements(connection.vendor)[0],
             {
                 "session": session.pk,
                 "confirmed": SeatStatus.CONFIRMED.value,
@@ -100,44 +116,35 @@ def occupancy(session: Session) -> tuple[int, int]:
 def _insert_placed(
     registration: Registration, session: Session, now: datetime
 ) -> SessionRegistration | None:
-    """A new place in ``session`` (row locked), placed by :data:`_PLACE_SQL`; None when it
-    wrote nothing (free seats and a waitlist at once)."""
-    field = SessionRegistration._meta.get_field
-    with statements.cursor(SessionRegistration) as cursor:
-        connection = cursor.db
-        ids = {
-            "registration": field("registration").get_db_prep_save(registration.pk, connection),
-            "participant": field("participant").get_db_prep_save(
-                registration.participant_id, connection
-            ),
-            "session": field("session").get_db_prep_save(session.pk, connection),
-        }
+    """A new place in ``session`` (row locked), placed by one INSERT; None when it wrote
+    nothing (free seats and a waitlist at once)."""
+    stamp = SessionRegistration._meta.get_field("created_at").get_db_prep_value(now, connection)
+    with connection.cursor() as cursor:
         cursor.execute(
-            _PLACE_SQL,
+            _statements(connection.vendor)[1],
             {
-                **ids,
+                "registration": registration.pk,
+                "participant": registration.participant_id,
+                "session": session.pk,
                 "capacity": _UNLIMITED if session.capacity is None else session.capacity,
                 "confirmed": SeatStatus.CONFIRMED.value,
                 "waitlisted": SeatStatus.WAITLISTED.value,
-                "now": field("created_at").get_db_prep_value(now, connection),
+                "now": stamp,
             },
         )
         row = cursor.fetchone()
     if row is None:
         return None
     pk, status, position = row
-    place = SessionRegistration(
-        pk=pk,
-        registration=registration,
-        participant_id=registration.participant_id,
-        session=session,
-        status=status,
-        waitlist_position=position,
-        created_at=now,
-        updated_at=now,
-        confirmed_at=now if status == SeatStatus.CONFIRMED else None,
+    confirmed_at = now if status == SeatStatus.CONFIRMED else None
+    names = [SessionRegistration._meta.get_field(name).attname for name in _PLACE_COLUMNS]
+    values = [registration.pk, registration.participant_id, session.pk, status, position]
+    place = SessionRegistration.from_db(
+        connection.alias,
+        [SessionRegistration._meta.pk.attname, *names],
+        [pk, *values, now, now, confirmed_at],
     )
-    place._state.adding, place._state.db = False, connection.alias
+    place.registration, place.session = registration, session
     return place
 
 
