@@ -43,6 +43,7 @@ test: setup lint test-fast test-services
 lint: setup
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
 
 test-fast: setup
 	$(PY) -m pytest -m "not services"

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_safe
 
 from calendars import ical, selectors
 from calendars.feed_cache import cached_row, cached_state, known, remember
+from core.responses import private
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 # Part of every ETag: raise it when the bytes written for the same data change.
@@ -107,14 +108,6 @@ def calendar_response(
     return response
 
 
-def mark_private(response: HttpResponse) -> HttpResponse:
-    """Headers for an address that is itself a secret (a personal feed's token)."""
-    response["Cache-Control"] = PRIVATE_CACHE_CONTROL
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
-
-
 def personal_calendar_response(
     request: HttpRequest,
     *,
@@ -125,16 +118,14 @@ def personal_calendar_response(
     """A personal feed: like :func:`calendar_response`, private; ``state`` None (an unknown
     or rotated token) is a 404 that carries the same private headers."""
     if state is None:
-        return mark_private(HttpResponse(_("Not found."), status=404, content_type="text/plain"))
-    return mark_private(
-        calendar_response(
-            request,
-            state=state,
-            build=build,
-            filename=filename,
+        return private(
+            HttpResponse(_("Not found."), status=404, content_type="text/plain"),
             cache_control=PRIVATE_CACHE_CONTROL,
         )
+    response = calendar_response(
+        request, state=state, build=build, filename=filename, cache_control=PRIVATE_CACHE_CONTROL
     )
+    return private(response, cache_control=PRIVATE_CACHE_CONTROL)
 
 
 class RenderCache:

@@ -10,10 +10,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core import calendar_links, time_rules
+from core.languages import LANGUAGE_CODES
 from events.enums import EventFormat, EventStatus, SessionFormat, SessionStatus
 from events.models import Event, Region, Session
 
-LANGUAGE_CHOICES = [code for code, _name in settings.LANGUAGES]
+LANGUAGE_CHOICES = list(LANGUAGE_CODES)
 
 
 # Since 1973 every zone's offset is a whole number of minutes (Monrovia's −00:44:30 was the

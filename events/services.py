@@ -11,12 +11,12 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 
 from core import time_rules
+from core.languages import LANGUAGE_CODES
 from events import hooks
 from events.enums import EventStatus, SessionStatus
 from events.errors import EventsError
@@ -48,7 +48,7 @@ SESSION_PLAIN_FIELDS = (
     "recording_url",
 )
 MAX_REMINDER_OFFSET = 28 * 24 * 60
-SUPPORTED_LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
+SUPPORTED_LANGUAGES = frozenset(LANGUAGE_CODES)
 
 
 def user_can_manage_section(user, section: Section) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core import time_rules
+from core.languages import LANGUAGE_CODES
 from events import selectors, services
 from events.enums import EventFormat, EventStatus, SessionFormat, SessionStatus
 from events.models import Event, Region, Section, Session
@@ -60,7 +60,7 @@ def _region_param(request: Request) -> str | None:
 
 
 def _language_param(request: Request) -> str | None:
-    return _choice_param(request, "language", {code for code, _name in settings.LANGUAGES})
+    return _choice_param(request, "language", set(LANGUAGE_CODES))
 
 
 def viewer_zone(request: Request) -> str | None:

@@ -12,10 +12,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import DomainError
+from core.languages import language_choices
 from pages.countries import country_choices
 from pages.schedule import ChoiceGroup
 from registrations import cleaning
@@ -23,10 +23,6 @@ from registrations.enums import QuestionKind
 
 YES, NO = "yes", "no"
 NONE = ""
-
-
-def language_choices() -> list[tuple[str, str]]:
-    return [(code, str(name)) for code, name in settings.LANGUAGES]
 
 
 def zone_input() -> forms.TextInput:

@@ -18,6 +18,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from core.pagination import PageNumberPagination
+from core.responses import private
 from events.models import Event, Region
 from events.views import require_organiser
 from registrations import selectors, services, spreadsheet
@@ -44,13 +45,6 @@ STATUS_FILTERS = sorted(set(SeatStatus.values) | set(RegistrationStatus.values))
 
 def _links(token: str) -> dict[str, str]:
     return {"manage_url": services.manage_url(token), "calendar_url": services.calendar_url(token)}
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    """Answers that carry a participant's data or secret are never cached or leaked onward."""
-    response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
-    return response
 
 
 def _int_param(request: Request, name: str) -> int | None:
@@ -114,7 +108,7 @@ class EventRegistrations(APIView):
         if not result.created:
             # The caller may know no more than an email: describe only what was asked for,
             # the same whatever was registered before, and send no links (they go by email).
-            return _private(
+            return private(
                 Response(
                     {
                         "status": "received",
@@ -142,7 +136,7 @@ class EventRegistrations(APIView):
             ],
             **_links(result.participant.token),
         }
-        return _private(Response(body, status=status.HTTP_201_CREATED))
+        return private(Response(body, status=status.HTTP_201_CREATED))
 
     @extend_schema(
         parameters=[
@@ -172,7 +166,7 @@ class EventRegistrations(APIView):
         )
         sessions = list(event.sessions.order_by("starts_at", "id"))
         if output == "csv":
-            return _private(_csv_response(event, sessions, registrations))
+            return private(_csv_response(event, sessions, registrations))
         counts = selectors.session_seat_counts(sessions)
         paginator = PageNumberPagination()
         page = paginator.paginate_queryset(registrations, request, view=self)
@@ -193,7 +187,7 @@ class EventRegistrations(APIView):
             ],
             many=True,
         ).data
-        return _private(response)
+        return private(response)
 
 
 def _csv_response(event: Event, sessions, registrations) -> HttpResponse:
@@ -271,7 +265,7 @@ class OwnRegistrations(ByToken):
         responses={200: OwnOverviewSerializer, 404: OpenApiResponse(description="unknown token")}
     )
     def get(self, request: Request, token: str) -> Response:
-        return _private(Response(_overview(self.participant())))
+        return private(Response(_overview(self.participant())))
 
     @extend_schema(request=ParticipantChangeSerializer, responses={200: OwnOverviewSerializer})
     def patch(self, request: Request, token: str) -> Response:
@@ -285,7 +279,7 @@ class OwnRegistrations(ByToken):
             drop=values.pop("drop_sessions", ()),
             **values,
         )
-        return _private(Response(_overview(participant)))
+        return private(Response(_overview(participant)))
 
     @extend_schema(parameters=[OpenApiParameter("event", OpenApiTypes.STR)], responses={204: None})
     def delete(self, request: Request, token: str) -> Response:
@@ -297,7 +291,7 @@ class OwnRegistrations(ByToken):
                 raise Http404
             event = get_object_or_404(Event, slug=slug)
         services.cancel_registration(participant=participant, event=event)
-        return _private(Response(status=status.HTTP_204_NO_CONTENT))
+        return private(Response(status=status.HTTP_204_NO_CONTENT))
 
 
 class OwnDataExport(ByToken):
@@ -311,7 +305,7 @@ class OwnDataExport(ByToken):
             content_type="application/json; charset=utf-8",
         )
         response["Content-Disposition"] = 'attachment; filename="meridian-my-data.json"'
-        return _private(response)
+        return private(response)
 
 
 class OwnDataErase(ByToken):
@@ -320,7 +314,7 @@ class OwnDataErase(ByToken):
     @extend_schema(request=None, responses={204: None})
     def post(self, request: Request, token: str) -> Response:
         services.erase_participant(participant=self.participant())
-        return _private(Response(status=status.HTTP_204_NO_CONTENT))
+        return private(Response(status=status.HTTP_204_NO_CONTENT))
 
 
 class OwnTokenRotate(ByToken):
@@ -329,4 +323,4 @@ class OwnTokenRotate(ByToken):
     @extend_schema(request=None, responses={200: LinksSerializer})
     def post(self, request: Request, token: str) -> Response:
         new_token = services.rotate_token(participant=self.participant())
-        return _private(Response(_links(new_token)))
+        return private(Response(_links(new_token)))

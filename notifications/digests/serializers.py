@@ -1,9 +1,10 @@
 """API shapes for digest subscriptions. They check types; the rules live in services."""
 
-from django.conf import settings
 from rest_framework import serializers
 
-LANGUAGE_CHOICES = [code for code, _name in settings.LANGUAGES]
+from core.languages import LANGUAGE_CODES
+
+LANGUAGE_CHOICES = list(LANGUAGE_CODES)
 
 
 class SubscriptionRequestSerializer(serializers.Serializer):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -13,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import time_rules, tokens
+from core.languages import LANGUAGE_CODES
 from notifications.digests import selectors
 from notifications.digests import windows as digests
 from notifications.enums import MessageKind, SubscriptionState
@@ -20,7 +20,7 @@ from notifications.errors import NotificationsError
 from notifications.models import Subscription
 from notifications.outbox import queue
 
-SUPPORTED_LANGUAGES = frozenset(code for code, _name in settings.LANGUAGES)
+SUPPORTED_LANGUAGES = frozenset(LANGUAGE_CODES)
 PLAN_BATCH = 500
 
 

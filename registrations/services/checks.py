@@ -8,10 +8,10 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from core.languages import LANGUAGE_CODES
 from core.time_rules import day_starts_at
 from events.enums import EventStatus, SessionStatus
 from events.models import Event, Session
@@ -19,7 +19,7 @@ from registrations import window
 from registrations.errors import RegistrationsError
 from registrations.services.seats import lock_sessions
 
-SUPPORTED_LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
+SUPPORTED_LANGUAGES = LANGUAGE_CODES
 MAX_SESSIONS_PER_CALL = 50
 
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 import pytest
+from django.core.management import call_command
 from drf_spectacular.generators import SchemaGenerator
 
 
@@ -39,3 +43,15 @@ def test_organiser_registration_list_matches_its_schema(organiser, event, schema
     answer = organiser.get(f"/api/events/{event.slug}/registrations/")
     page = schema["components"]["schemas"]["OrganiserRegistrationPage"]
     assert (answer.status_code, sorted(answer.json())) == (200, sorted(page["properties"]))
+
+
+GOLDEN = Path(__file__).with_name("openapi.yaml")
+
+
+def test_schema_equals_the_golden_file():
+    """The public contract does not change by accident: a change to the API updates
+    ``openapi.yaml`` in the same commit (``python manage.py spectacular --file
+    tests/config/openapi.yaml``)."""
+    output = io.StringIO()
+    call_command("spectacular", stdout=output)
+    assert output.getvalue() == GOLDEN.read_text(encoding="utf-8")
