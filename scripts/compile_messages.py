@@ -105,8 +105,10 @@ def catalogues(locale_dirs: list[Path]) -> list[Path]:
 
 
 def is_stale(po_path: Path) -> bool:
+    """Whether the .mo differs from what the .po compiles to now (by content, not time: a
+    fresh clone gives every file the same time, and a new Babel writes its own header)."""
     mo_path = po_path.with_suffix(".mo")
-    return not mo_path.exists() or mo_path.stat().st_mtime < po_path.stat().st_mtime
+    return not mo_path.exists() or mo_path.read_bytes() != compiled_bytes(po_path)
 
 
 def main(argv: list[str] | None = None) -> int:

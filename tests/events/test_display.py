@@ -108,7 +108,7 @@ def test_format_date_range_is_localized():
         display.format_date_range(date(2026, 4, 28), date(2026, 4, 30), "en"),
         display.format_date_range(date(2026, 4, 28), date(2026, 4, 28), "fr"),
         display.format_date_range(date(2027, 2, 10), date(2027, 4, 21), "zh-hans"),
-    ] == ["28–30 Apr 2026", "28 avr. 2026", "2027年2月10日至4月21日"]
+    ] == ["28\u2009–\u200930 Apr 2026", "28 avr. 2026", "2027年2月10日\u2009–\u20094月21日"]
 
 
 def test_format_list_and_datetime_are_localized():
