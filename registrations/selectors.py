@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
+from core import statements
 from core.tokens import digests_match, lookup_digest
 from events.models import Event, Session
 from registrations.enums import RegistrationStatus, SeatStatus
@@ -116,12 +117,20 @@ def registrant_zone_weights(event: Event) -> dict[str, dict[str, int]]:
 
 def event_for_registration(slug: str) -> Event | None:
     """The event with this slug, annotated ``has_questions``: a registration for an event
-    without questions then reads none (:func:`registrations.services.register_participant`)."""
-    return (
-        Event.objects.filter(slug=slug)
-        .annotate(has_questions=Exists(Question.objects.filter(event=OuterRef("pk"))))
-        .first()
+    without questions then reads none (:func:`registrations.services.register_participant`).
+    Read on every public registration, so its SQL is built once (:mod:`core.statements`)."""
+    found = statements.fetch(
+        Event,
+        f"SELECT {statements.columns(Event, 'e')}, EXISTS(SELECT 1 FROM "  # noqa: S608 (identifiers from model metadata)
+        f"{Question._meta.db_table} q WHERE q.event_id = e.id) "
+        f"FROM {Event._meta.db_table} e WHERE e.slug = %s",
+        [slug],
+        extra=("has_questions",),
     )
+    if found:
+        found[0].has_questions = bool(found[0].has_questions)
+        return found[0]
+    return None
 
 
 def questions_of(event: Event) -> QuerySet[Question]:

@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core import statements
 from notifications.enums import OutboxState
 from notifications.models import OutboxMessage
 from notifications.outbox import delivery, wakes
@@ -24,9 +25,6 @@ from notifications.outbox.rows import site_domain
 from notifications.outbox.tasks import drain
 
 logger = logging.getLogger(__name__)
-
-# Rows a statement: PostgreSQL takes at most 65,535 parameters in one.
-BATCH_SIZE = 500
 
 
 def _row(
@@ -81,7 +79,9 @@ def enqueue_many(rows: Iterable[dict[str, Any]]) -> int:
     """Enqueue many emails at once (same fields as :func:`enqueue`); keys already used are
     skipped. Returns how many rows were offered. Does not wake a worker: the tick finds them."""
     objects = [_row(**fields) for fields in rows]
-    OutboxMessage.objects.bulk_create(objects, ignore_conflicts=True, batch_size=BATCH_SIZE)
+    # Written on every registration: the INSERT is built once per row count (no signal
+    # listens to outbox rows).
+    statements.insert(objects, ignore_conflicts=True)
     return len(objects)
 
 

@@ -8,9 +8,10 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone as django_timezone
 
+from core import statements
 from core.regions import region_for_country
 from events.models import Event, Region
 from registrations import cleaning, hooks
@@ -42,26 +43,31 @@ def _participant_for_email(
 ) -> tuple[Participant, bool]:
     """The participant with this (normalised) email, created when new.
 
-    A new email is one INSERT, in a savepoint: the row is written first and read only when
-    the unique email index refuses it (a known email, or a concurrent transaction that
-    inserted the same email first: the insert then waits for it, fails, and the row it
-    committed is read instead).
+    A new person costs one statement: ``INSERT … ON CONFLICT DO NOTHING RETURNING`` (the
+    region found by its code inside it, the SQL built once), with no lookup before and no
+    savepoint around it.
+    A known email inserts nothing and is then read. Like any insert on the unique email
+    index, it waits for a concurrent transaction that inserted the same email, and then
+    finds that row once it is committed.
     """
     token = cleaning.new_token()
     participant = Participant(
         email=email,
         **defaults,
-        region=Region.objects.filter(code=region_code).first() if region_code else None,
         token=token,
         token_hash=hash_token(token),
         privacy_consented_at=now,
     )
-    try:
-        with transaction.atomic():
-            participant.save(force_insert=True)
-    except IntegrityError:
-        pass
-    else:
+    region = (
+        {"region_id": (f"(SELECT id FROM {Region._meta.db_table} WHERE code = %s)", [region_code])}  # noqa: S608 (identifiers from model metadata)
+        if region_code
+        else None
+    )
+    rows = statements.insert(
+        [participant], returning=("pk", "region"), ignore_conflicts=True, expressions=region
+    )
+    if rows:
+        participant.region_id = rows[0][1]
         return participant, True
     known = Participant.objects.filter(email=email).first()
     if known is not None:
@@ -141,7 +147,7 @@ def register_participant(
         registration = Registration(
             participant=participant, event=event, answers=answers, source=source
         )
-        registration.save(force_insert=True)
+        statements.insert([registration], returning=("pk",))
     else:
         registration = _registration_for(participant, event, answers=answers, source=source)
     registration.participant = participant

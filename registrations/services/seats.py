@@ -17,6 +17,7 @@ from django.db.models import F
 from django.utils import timezone as django_timezone
 from django.utils.translation import gettext as _
 
+from core import statements
 from events.models import Session
 from registrations import hooks
 from registrations.enums import RegistrationStatus, SeatStatus
@@ -29,7 +30,15 @@ def lock_sessions(session_ids: Iterable[int]) -> dict[int, Session]:
     ids = sorted(set(session_ids))
     if not ids:
         return {}
-    found = Session.objects.filter(pk__in=ids).order_by("pk").select_for_update()
+    # Every registration locks its sessions: the SQL is built once (:mod:`core.statements`).
+    found = statements.fetch(
+        Session,
+        f"SELECT {statements.columns(Session, 's')} FROM {Session._meta.db_table} s "  # noqa: S608 (identifiers from model metadata)
+        f"WHERE s.id IN ({', '.join(['%s'] * len(ids))}) ORDER BY s.id"
+        + statements.for_update(Session),
+        ids,
+        write=True,
+    )
     return {session.pk: session for session in found}
 
 

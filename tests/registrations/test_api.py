@@ -204,15 +204,14 @@ def test_new_registration_writes_each_row_once_and_reads_sessions_once(api, make
                 write = re.search(r"\b(INSERT|UPDATE|DELETE)\b", query["sql"])
                 verb = write.group(1) if write else "SELECT"
             statements.append((verb + locks, *tables))
-    # The event (knowing whether it has questions); the region; the participant in one
+    # The event (knowing whether it has questions); the participant with its region in one
     # INSERT; the registration; the session, read once and locked; the place, its status
     # worked out from the occupancy in the INSERT; the confirmation and the session's
     # reminders in one INSERT.
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     assert statements == [
         ("SELECT", "events_event", "registrations_question"),
-        ("SELECT", "events_region"),
-        ("INSERT", "registrations_participant"),
+        ("INSERT", "events_region", "registrations_participant"),
         ("INSERT", "registrations_registration"),
         ("SELECT" + lock, "events_session"),
         ("INSERT", "registrations_sessionregistration"),
