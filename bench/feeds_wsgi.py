@@ -8,14 +8,15 @@ from django.core.wsgi import get_wsgi_application
 
 application = get_wsgi_application()
 
-from django.http import HttpResponse  # noqa: E402
+from django.http import JsonResponse  # noqa: E402
 from django.urls import clear_url_caches, path  # noqa: E402
 
 from config import urls  # noqa: E402
 
 
 def trivial(request):
-    return HttpResponse(b"ok", content_type="text/plain")
+    """The reference: a Django view that reads nothing and answers a small JSON body."""
+    return JsonResponse({"ok": True})
 
 
 urls.urlpatterns.append(path("bench/trivial", trivial))

@@ -8,6 +8,10 @@ that a state computed from data that was being changed is stored under a dead to
 cache is Django's (Redis when ``REDIS_URL`` is set, so every worker sees the same token).
 A state also expires when the next cancelled session leaves the feed (its grace ends).
 
+Conditional requests read one more layer first: the answer this process found last, for
+``CALENDAR_STATE_MEMO_SECONDS`` (default 1 s, inside the feeds' ``max-age=60``). A write in
+this process forgets it at once; one in another process is seen within that time.
+
 ``QuerySet.update()`` sends no signal: code that writes sessions that way calls
 :func:`forget_feed_states`. Events published with ``update()`` are covered by putting the
 event's own ``updated_at`` in the key.
@@ -16,10 +20,12 @@ event's own ``updated_at`` in the key.
 from __future__ import annotations
 
 import hashlib
+import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -29,6 +35,7 @@ from events.models import Event, Session
 
 GENERATION_KEY = "meridian:calendars:generation"
 STATE_KEY = "meridian:calendars:state:"
+KNOWN_KEY = "meridian:calendars:known:"
 MAX_STATE_SECONDS = 600
 
 
@@ -40,8 +47,14 @@ def generation() -> str:
     return token
 
 
+# Answers this process looked up lately: key → (monotonic instant it expires, value).
+_memo: dict[str, tuple[float, object]] = {}
+MEMO_ENTRIES = 4096
+
+
 def forget_feed_states() -> None:
     """Make every cached feed state stale (call after writes that send no signal)."""
+    _memo.clear()
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
@@ -86,9 +99,41 @@ def cached_row(key: str, compute: Callable[[], dict | None]) -> dict | None:
     return row
 
 
+def _known_key(key: str) -> str:
+    return f"{KNOWN_KEY}{hashlib.sha256(key.encode()).hexdigest()[:40]}"
+
+
 def known(key: str):
-    """What :func:`remember` stored under ``key`` for the current generation, or None."""
-    return cache.get(_key(f"known:{key}"))
+    """What :func:`remember` stored under ``key`` for the current generation, or None.
+
+    One round trip to the cache (``get_many``): the value is kept beside the generation it
+    was stored under, and the current generation is read with it. This is what answers a
+    conditional request of a feed; two lookups one after the other made it wait twice."""
+    seconds = settings.CALENDAR_STATE_MEMO_SECONDS
+    if seconds > 0:
+        memo = _memo.get(key)
+        if memo is not None and memo[0] > time.monotonic():
+            return memo[1]
+    full_key = _known_key(key)
+    found = cache.get_many([GENERATION_KEY, full_key])
+    stored = found.get(full_key)
+    if stored is None or found.get(GENERATION_KEY) is None:
+        return None
+    stored_generation, value = stored
+    if stored_generation != found[GENERATION_KEY]:
+        return None
+    _keep(key, value, seconds)
+    return value
+
+
+def _keep(key: str, value, seconds: float) -> None:
+    """Memoise ``value`` in this process for ``seconds`` (the memo is bounded: when full it
+    starts again empty)."""
+    if seconds <= 0:
+        return
+    if len(_memo) >= MEMO_ENTRIES:
+        _memo.clear()
+    _memo[key] = (time.monotonic() + seconds, value)
 
 
 def remember(key: str, value, *, expires_at: datetime | None = None) -> None:
@@ -98,7 +143,8 @@ def remember(key: str, value, *, expires_at: datetime | None = None) -> None:
     if expires_at is not None:
         seconds = min(seconds, int((expires_at - timezone.now()).total_seconds()))
     if seconds > 0:
-        cache.set(_key(f"known:{key}"), value, seconds)
+        cache.set(_known_key(key), (generation(), value), seconds)
+        _keep(key, value, min(seconds, settings.CALENDAR_STATE_MEMO_SECONDS))
 
 
 def connect_signals() -> None:

@@ -276,6 +276,10 @@ WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 # in feeds (as STATUS:CANCELLED) after its cancellation before it leaves them.
 CALENDAR_REFRESH_MINUTES = env.int("CALENDAR_REFRESH_MINUTES", default=60)
 CALENDAR_CANCELLED_GRACE_DAYS = env.int("CALENDAR_CANCELLED_GRACE_DAYS", default=30)
+# A web process keeps the answer to a feed's conditional request this long before asking the
+# shared cache again (0: always ask). Within the feeds' own max-age of 60 s; a write in the
+# same process forgets it at once.
+CALENDAR_STATE_MEMO_SECONDS = env.float("CALENDAR_STATE_MEMO_SECONDS", default=1.0)
 
 # Notifications (the outbox). Retries back off exponentially in the row, never in Celery.
 NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=50)

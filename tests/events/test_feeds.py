@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.http import http_date
 
+from calendars import feed_cache
 from calendars.feed_cache import forget_feed_states
 from calendars.feeds import FeedState, personal_calendar_response
 from events import services
@@ -267,3 +270,44 @@ def test_api_exposes_calendar_links(api, long_event):
     }
     region = api.get("/api/regions/").json()[0]
     assert region["calendar_links"]["ics"] == "http://127.0.0.1:8000/regions/africa/calendar.ics"
+
+
+def _written_by_another_process(session: Session) -> None:
+    """A change made elsewhere: rows updated without this process's signals, and the shared
+    generation replaced as that process's forget_feed_states would."""
+    Session.objects.filter(pk=session.pk).update(title="Moved elsewhere", sequence=9)
+    cache.set(feed_cache.GENERATION_KEY, "another-process", None)
+
+
+@override_settings(CALENDAR_STATE_MEMO_SECONDS=30)
+def test_a_known_answer_is_memoised_in_the_process_for_its_seconds(api, long_event, monkeypatch):
+    first = api.get("/events/year/calendar.ics")
+    etag = first["ETag"]
+    assert api.get("/events/year/calendar.ics", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    _written_by_another_process(Session.objects.filter(event=long_event).first())
+    within = api.get("/events/year/calendar.ics", HTTP_IF_NONE_MATCH=etag).status_code
+    later = time.monotonic() + 31
+    monkeypatch.setattr(feed_cache.time, "monotonic", lambda: later)
+    after = api.get("/events/year/calendar.ics", HTTP_IF_NONE_MATCH=etag)
+    assert (within, after.status_code, "Moved elsewhere" in after.content.decode()) == (
+        304,
+        200,
+        True,
+    )
+
+
+@override_settings(CALENDAR_STATE_MEMO_SECONDS=30)
+def test_a_write_in_this_process_forgets_the_memo_at_once(api, long_event):
+    etag = api.get("/events/year/calendar.ics")["ETag"]
+    assert api.get("/events/year/calendar.ics", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    session = Session.objects.filter(event=long_event).first()
+    services.update_session(session=session, title="Renamed here")
+    assert api.get("/events/year/calendar.ics", HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+@override_settings(CALENDAR_STATE_MEMO_SECONDS=0)
+def test_without_a_memo_another_process_change_is_seen_at_once(api, long_event):
+    etag = api.get("/events/year/calendar.ics")["ETag"]
+    assert api.get("/events/year/calendar.ics", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    _written_by_another_process(Session.objects.filter(event=long_event).first())
+    assert api.get("/events/year/calendar.ics", HTTP_IF_NONE_MATCH=etag).status_code == 200
