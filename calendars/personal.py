@@ -37,6 +37,7 @@ from calendars.feeds import (
 from registrations import selectors
 from registrations.enums import SeatStatus
 from registrations.models import Participant
+from registrations.services.links import personal_join_url
 
 
 def personal_feed_state(participant: Participant, *, now: datetime, grace: timedelta) -> FeedState:
@@ -76,6 +77,12 @@ def personal_entries(participant: Participant) -> list[ical.CalendarEntry]:
                 entry,
                 updated_at=max(entry.updated_at, place_updated_at),
                 waitlisted=session.registration_status == SeatStatus.WAITLISTED,
+                # The seat's personal link, never the meeting's own URL.
+                join_url=(
+                    personal_join_url(session.seat_id, participant.token)
+                    if session.registration_status == SeatStatus.CONFIRMED
+                    else ""
+                ),
                 reminders=tuple(session.event.reminder_offsets) if participant.reminders else (),
             )
         )

@@ -276,6 +276,9 @@ WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 # in feeds (as STATUS:CANCELLED) after its cancellation before it leaves them.
 CALENDAR_REFRESH_MINUTES = env.int("CALENDAR_REFRESH_MINUTES", default=60)
 CALENDAR_CANCELLED_GRACE_DAYS = env.int("CALENDAR_CANCELLED_GRACE_DAYS", default=30)
+# A confirmed seat's personal join link opens the meeting from this many minutes before the
+# session starts until it ends.
+JOIN_OPENS_MINUTES_BEFORE = env.int("JOIN_OPENS_MINUTES_BEFORE", default=15)
 # A web process keeps the answer to a feed's conditional request this long before asking the
 # shared cache again (0: always ask). Within the feeds' own max-age of 60 s; a write in the
 # same process forgets it at once.

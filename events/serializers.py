@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from core import calendar_links, time_rules
 from core.languages import LANGUAGE_CODES
+from events import selectors
 from events.enums import EventFormat, EventStatus, SessionFormat, SessionStatus
 from events.models import Event, Region, Session
 
@@ -266,7 +267,15 @@ class SessionSerializer(serializers.ModelSerializer):
             "calendar_links",
         ]
         read_only_fields = ["id", "sequence", "uid", "updated_at"]
-        extra_kwargs = {"title": {"required": False}}
+        extra_kwargs = {
+            "title": {"required": False},
+            "join_url": {
+                "help_text": _(
+                    "The meeting's URL: only in answers to the organisers of the session's "
+                    "section. Participants get a personal join link per confirmed seat."
+                )
+            },
+        }
 
     def to_representation(self, session: Session) -> dict:
         data = super().to_representation(session)
@@ -276,7 +285,23 @@ class SessionSerializer(serializers.ModelSerializer):
         data["duration_minutes"] = session.duration_minutes
         if data.get("local") is None:
             data.pop("local", None)
+        if not self._shows_join_url(session):
+            data.pop("join_url", None)
         return data
+
+    def _shows_join_url(self, session: Session) -> bool:
+        """The meeting URL is the organisers' secret: only the organisers of the session's
+        section see it (``context["organiser"]`` when the caller checked already)."""
+        if self.context.get("organiser"):
+            return True
+        user = getattr(self.context.get("request"), "user", None)
+        if user is None or not user.is_authenticated:
+            return False
+        managed = self.context.get("managed_sections")
+        if managed is None:  # once per answer, not once per session
+            managed = set(selectors.sections_managed_by(user).values_list("pk", flat=True))
+            self.context["managed_sections"] = managed
+        return session.event.section_id in managed
 
     @extend_schema_field(LocalTimesSerializer(allow_null=True))
     def get_local(self, session: Session) -> dict | None:

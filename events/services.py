@@ -23,7 +23,8 @@ from events.errors import EventsError
 from events.models import Event, Region, Section, Session
 
 # Changes to these make calendars re-read the session, so its SEQUENCE rises (RFC 5546 §2.1.4).
-SEQUENCE_FIELDS = ("starts_at", "ends_at", "timezone", "status", "join_url", "title")
+# Not join_url: participants hold personal join links, which follow a new meeting URL.
+SEQUENCE_FIELDS = ("starts_at", "ends_at", "timezone", "status", "title")
 EVENT_FIELDS = (
     "title",
     "description",

@@ -225,7 +225,9 @@ class EventSessionListCreate(generics.ListCreateAPIView):
         values.pop("status", None)
         session = services.create_session(event=event, **values)
         return Response(
-            SessionSerializer(selectors.sessions_of(event).get(pk=session.pk)).data,
+            SessionSerializer(
+                selectors.sessions_of(event).get(pk=session.pk), context={"organiser": True}
+            ).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -262,7 +264,8 @@ class SessionDetail(generics.RetrieveUpdateDestroyAPIView):
         if "title" in values and not values["title"]:
             raise ValidationError({"title": [_("A session needs a title.")]})
         session = services.update_session(session=session, **values)
-        return Response(SessionSerializer(self.get_queryset().get(pk=session.pk)).data)
+        updated = self.get_queryset().get(pk=session.pk)
+        return Response(SessionSerializer(updated, context={"organiser": True}).data)
 
     def destroy(self, request: Request, *args, **kwargs) -> Response:
         session = self.get_object()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from pages import manage_views, region_views, register_views, views
+from pages import join_views, manage_views, region_views, register_views, views
 
 app_name = "pages"
 
@@ -23,5 +23,6 @@ urlpatterns = [
     path("registrations/<str:token>/rotate/", manage_views.rotate_links, name="manage-rotate"),
     path("registrations/<str:token>/cancel/", manage_views.cancel, name="manage-cancel"),
     path("registrations/<str:token>/erase/", manage_views.erase, name="manage-erase"),
+    path("join/<str:token>/", join_views.join, name="join"),
     path("regions/<slug:code>/subscribe/", region_views.subscribe_page, name="region-subscribe"),
 ]

@@ -140,4 +140,5 @@ class EventEditionsView(APIView):
             option=values["option"],
         )
         sessions = selectors.sessions_of(event).filter(pk__in=[item.pk for item in created])
-        return Response(SessionSerializer(sessions, many=True).data, status=status.HTTP_201_CREATED)
+        answer = SessionSerializer(sessions, many=True, context={"organiser": True})
+        return Response(answer.data, status=status.HTTP_201_CREATED)

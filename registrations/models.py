@@ -183,6 +183,9 @@ class SessionRegistration(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    # Attendance: the first and the last use of the seat's personal join link.
+    first_joined_at = models.DateTimeField(_("first joined"), null=True, blank=True)
+    last_joined_at = models.DateTimeField(_("last joined"), null=True, blank=True)
 
     class Meta:
         ordering = ["session__starts_at", "id"]

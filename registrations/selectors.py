@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils.crypto import constant_time_compare
 
 from core import statements
 from core.tokens import digests_match, lookup_digest
@@ -23,6 +24,7 @@ from registrations.models import (
     Registration,
     SessionRegistration,
 )
+from registrations.services.links import join_token
 
 
 def participant_by_token(token: str) -> Participant | None:
@@ -56,6 +58,7 @@ def sessions_for_participant(participant: Participant) -> QuerySet[Session]:
             registrations__status__in=ACTIVE_SEAT_STATUSES,
         )
         .annotate(
+            seat_id=F("registrations__id"),
             registration_status=F("registrations__status"),
             waitlist_position=F("registrations__waitlist_position"),
             place_updated_at=F("registrations__updated_at"),
@@ -140,7 +143,7 @@ def questions_of(event: Event) -> QuerySet[Question]:
 def _places_prefetch() -> Prefetch:
     return Prefetch(
         "session_registrations",
-        queryset=SessionRegistration.objects.select_related("session").order_by(
+        queryset=SessionRegistration.objects.select_related("session", "participant").order_by(
             "session__starts_at", "session_id"
         ),
     )
@@ -204,3 +207,21 @@ def registrations_for_organisers(
             | Q(participant__organisation__icontains=q)
         )
     return registrations
+
+
+def seat_for_join_token(token: str) -> SessionRegistration | None:
+    """The seat whose personal join link carries ``token``, with its session, event and
+    participant (one query), or None for a malformed, forged, rotated or erased one."""
+    seat_id, _dash, mac = token.partition("-")
+    if not (seat_id.isdigit() and len(seat_id) <= 18 and len(mac) == 32):
+        return None
+    seat = (
+        SessionRegistration.objects.select_related("session", "session__event", "participant")
+        .filter(pk=int(seat_id))
+        .first()
+    )
+    if seat is None or seat.participant.erased_at is not None:
+        return None
+    if not constant_time_compare(join_token(seat.pk, seat.participant.token), token):
+        return None
+    return seat

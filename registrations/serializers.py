@@ -9,7 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from registrations import cleaning
+from registrations.enums import SeatStatus
 from registrations.models import Participant, Registration, SessionRegistration
+from registrations.services.links import personal_join_url
 
 
 def _session_ids(**kwargs) -> serializers.ListField:
@@ -63,6 +65,11 @@ class PlaceSerializer(serializers.Serializer):
     session = serializers.IntegerField()
     status = serializers.CharField()
     waitlist_position = serializers.IntegerField(allow_null=True)
+    personal_join_url = serializers.URLField(
+        required=False,
+        allow_null=True,
+        help_text=_("A confirmed seat's personal join link (only in the answer to its creator)."),
+    )
 
 
 class RegistrationAnswerSerializer(serializers.Serializer):
@@ -109,7 +116,8 @@ class ParticipantSerializer(serializers.ModelSerializer):
 
 
 class OwnPlaceSerializer(serializers.ModelSerializer):
-    """A participant's own place: with the join link once the seat is confirmed."""
+    """A participant's own place: with their personal join link once the seat is confirmed
+    (never the meeting's own URL, which stays with the organisers)."""
 
     session = serializers.IntegerField(source="session_id")
     title = serializers.CharField(source="session.title")
@@ -117,7 +125,7 @@ class OwnPlaceSerializer(serializers.ModelSerializer):
     ends_at = serializers.DateTimeField(source="session.ends_at")
     timezone = serializers.CharField(source="session.timezone")
     session_status = serializers.CharField(source="session.status")
-    join_url = serializers.SerializerMethodField()
+    personal_join_url = serializers.SerializerMethodField()
 
     class Meta:
         model = SessionRegistration
@@ -130,11 +138,13 @@ class OwnPlaceSerializer(serializers.ModelSerializer):
             "session_status",
             "status",
             "waitlist_position",
-            "join_url",
+            "personal_join_url",
         ]
 
-    def get_join_url(self, place: SessionRegistration) -> str | None:
-        return place.session.join_url or None if place.status == "confirmed" else None
+    def get_personal_join_url(self, place: SessionRegistration) -> str | None:
+        if place.status != SeatStatus.CONFIRMED or place.session.is_cancelled:
+            return None
+        return personal_join_url(place.pk, place.participant.token)
 
 
 class OwnRegistrationSerializer(serializers.ModelSerializer):
@@ -153,7 +163,14 @@ class OrganiserPlaceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = SessionRegistration
-        fields = ["session", "title", "status", "waitlist_position"]
+        fields = [
+            "session",
+            "title",
+            "status",
+            "waitlist_position",
+            "first_joined_at",
+            "last_joined_at",
+        ]
 
 
 class OrganiserRegistrationSerializer(serializers.ModelSerializer):

@@ -37,6 +37,7 @@ from registrations.serializers import (
     SeatCountSerializer,
     validated_registration_request,
 )
+from registrations.services.links import personal_join_url
 
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
 _FORBIDDEN_IN_QUERY = re.compile(r"[\x00-\x1f\x7f]")
@@ -131,6 +132,11 @@ class EventRegistrations(APIView):
                     "session": place.session_id,
                     "status": place.status,
                     "waitlist_position": place.waitlist_position,
+                    "personal_join_url": (
+                        personal_join_url(place.pk, result.participant.token)
+                        if place.status == SeatStatus.CONFIRMED
+                        else None
+                    ),
                 }
                 for place in result.session_registrations
             ],
@@ -226,6 +232,8 @@ def _csv_response(event: Event, sessions, registrations) -> HttpResponse:
                 row.append("")
             elif place.status == SeatStatus.WAITLISTED:
                 row.append(f"waitlisted #{place.waitlist_position}")
+            elif place.first_joined_at is not None:
+                row.append(f"{place.status}, joined {place.first_joined_at:%Y-%m-%d %H:%M} UTC")
             else:
                 row.append(place.status)
         row += [registration.answers.get(question.key, "") for question in questions]

@@ -107,7 +107,6 @@ def session_context(session, *, zone: str, language: str, cache: dict[str, Any])
                 language=language,
             ),
             "start": display.format_datetime(session.starts_at, zone, language),
-            "join_url": session.join_url,
             "recording_url": session.recording_url,
             "cancelled": session.is_cancelled,
         }

@@ -43,7 +43,7 @@ from registrations.models import SessionRegistration as Place
 
 # Fields whose change participants are told about (a title or zone alone raises SEQUENCE for
 # calendars, but the instant and the link are what a participant acts on).
-NOTICE_FIELDS = frozenset({"starts_at", "ends_at", "join_url", "status"})
+NOTICE_FIELDS = frozenset({"starts_at", "ends_at", "status"})
 TIME_FIELDS = frozenset({"starts_at", "ends_at", "status"})
 # What is cancelled with a participant's place in a session (confirmations are per
 # registration and render only the places still held).

@@ -11,6 +11,7 @@ cancelled, reminders were switched off. Invitations are the calendars work's iMI
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 
 from django.conf import settings
@@ -35,6 +36,7 @@ from registrations import services as registration_services
 from registrations.enums import RegistrationStatus, SeatStatus
 from registrations.models import Participant, Registration
 from registrations.models import SessionRegistration as Place
+from registrations.services.links import personal_join_url
 
 REMINDERS_OFF_SALT = "notifications.participants.reminders-off"
 ACTIVE = (SeatStatus.CONFIRMED, SeatStatus.WAITLISTED)
@@ -96,8 +98,23 @@ def _zone(participant: Participant, session: Session | None = None) -> str:
     return participant.timezone or (session.timezone if session else "UTC")
 
 
-def _calendar(session: Session, participant: Participant, *, method: str) -> str:
-    entry = ical.entry_from_session(session, site_url=settings.SITE_URL)
+def _join_link(participant: Participant, session: Session, cache: dict) -> str:
+    """The participant's personal join link for ``session`` while their seat is confirmed
+    (the meeting's own URL never goes out), else empty."""
+    places = cache.setdefault("places", {})
+    key = (participant.pk, session.pk)
+    if key not in places:
+        places[key] = Place.objects.filter(
+            participant_id=participant.pk, session_id=session.pk
+        ).first()
+    place = places[key]
+    if place is None or place.status != SeatStatus.CONFIRMED or session.is_cancelled:
+        return ""
+    return personal_join_url(place.pk, participant.token)
+
+
+def _calendar(session: Session, participant: Participant, *, method: str, join_url: str) -> str:
+    entry = replace(ical.entry_from_session(session, site_url=settings.SITE_URL), join_url=join_url)
     person = ical.Participant(
         email=participant.email, name=participant.name, language=participant.language
     )
@@ -106,11 +123,16 @@ def _calendar(session: Session, participant: Participant, *, method: str) -> str
 
 
 def attach_invitation(
-    rendered: Rendered, session: Session, participant: Participant, *, method: str
+    rendered: Rendered,
+    session: Session,
+    participant: Participant,
+    *,
+    method: str,
+    join_url: str = "",
 ) -> Rendered:
     """The iMIP part (``text/calendar; method=…``, read by mail clients as an invitation)
     and the same object as an ``.ics`` attachment."""
-    calendar = _calendar(session, participant, method=method)
+    calendar = _calendar(session, participant, method=method, join_url=join_url)
     rendered.alternatives.append((calendar, f"text/calendar; method={method}"))
     rendered.attachments.append((f"session-{session.pk}.ics", calendar, "application/ics"))
     return rendered
@@ -143,8 +165,11 @@ def _session_email(
     """An email about one session, its times in the participant's zone (and the session's)."""
     zone = _zone(participant, session)
     shown = session_context(session, zone=zone, language=language, cache=cache)
-    if without_join_link:
-        shown = {**shown, "join_url": ""}  # a copy: the cached context is shared
+    # A copy: the cached context is shared by the participants of a batch.
+    shown = {
+        **shown,
+        "join_url": "" if without_join_link else _join_link(participant, session, cache),
+    }
     context = {
         "session": shown,
         "timezone": zone,
@@ -198,6 +223,11 @@ def render_registration_confirmed(message, cache, participant, language) -> Rend
             **session_context(place.session, zone=zone, language=language, cache=cache),
             "waitlisted": place.status == SeatStatus.WAITLISTED,
             "position": place.waitlist_position,
+            "join_url": (
+                personal_join_url(place.pk, participant.token)
+                if place.status == SeatStatus.CONFIRMED and not place.session.is_cancelled
+                else ""
+            ),
         }
         for place in places
     ]
@@ -208,12 +238,18 @@ def render_registration_confirmed(message, cache, participant, language) -> Rend
         language=language,
     )
     confirmed = [
-        place.session
+        place
         for place in places
         if place.status == SeatStatus.CONFIRMED and not place.session.is_cancelled
     ]
-    for session in confirmed:
-        calendar = _calendar(session, participant, method="REQUEST")
+    for place in confirmed:
+        session = place.session
+        calendar = _calendar(
+            session,
+            participant,
+            method="REQUEST",
+            join_url=personal_join_url(place.pk, participant.token),
+        )
         rendered.attachments.append((f"session-{session.pk}.ics", calendar, "application/ics"))
         if len(confirmed) == 1:
             rendered.alternatives.append((calendar, "text/calendar; method=REQUEST"))
@@ -300,7 +336,13 @@ def render_session_changed(message, cache, participant, language) -> Rendered | 
         link_changed=differs.get("join_url", False),
         restored=differs.get("status", False),
     )
-    return attach_invitation(rendered, session, participant, method="REQUEST")
+    return attach_invitation(
+        rendered,
+        session,
+        participant,
+        method="REQUEST",
+        join_url=_join_link(participant, session, cache),
+    )
 
 
 @register(MessageKind.SESSION_CANCELLED)
@@ -336,7 +378,13 @@ def render_waitlist_promoted(message, cache, participant, language) -> Rendered 
     rendered = _session_email(
         "waitlist_promoted", session, participant, language=language, cache=cache
     )
-    return attach_invitation(rendered, session, participant, method="REQUEST")
+    return attach_invitation(
+        rendered,
+        session,
+        participant,
+        method="REQUEST",
+        join_url=_join_link(participant, session, cache),
+    )
 
 
 @register(MessageKind.RECORDING_AVAILABLE)

@@ -146,12 +146,20 @@ def _insert_placed(
         return None
     pk, status, position = row
     confirmed_at = now if status == SeatStatus.CONFIRMED else None
-    names = [SessionRegistration._meta.get_field(name).attname for name in _PLACE_COLUMNS]
-    values = [registration.pk, registration.participant_id, session.pk, status, position]
+    written = dict(
+        zip(
+            (SessionRegistration._meta.get_field(name).attname for name in _PLACE_COLUMNS),
+            (registration.pk, registration.participant_id, session.pk, status, position, now, now),
+            strict=False,
+        ),
+        id=pk,
+        confirmed_at=confirmed_at,
+    )
+    # Every column, so that none is deferred (the ones the INSERT leaves to their defaults
+    # are empty on a new place).
+    names = [field.attname for field in SessionRegistration._meta.concrete_fields]
     place = SessionRegistration.from_db(
-        connection.alias,
-        [SessionRegistration._meta.pk.attname, *names],
-        [pk, *values, now, now, confirmed_at],
+        connection.alias, names, [written.get(name) for name in names]
     )
     place.registration, place.session = registration, session
     return place

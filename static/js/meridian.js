@@ -197,7 +197,28 @@
     if (message) message.focus();
   }
 
+  // A join page before its session opens: count down (H:MM:SS), then reload, so that the
+  // page sends the visitor to the meeting when it is time.
+  function setUpCountdown() {
+    var element = document.querySelector("[data-countdown]");
+    if (!element) return;
+    var value = element.querySelector(".countdown-value");
+    var ends = Date.now() + Number(element.getAttribute("data-countdown")) * 1000;
+    function pad(number) { return (number < 10 ? "0" : "") + number; }
+    function tick() {
+      var left = Math.max(0, Math.round((ends - Date.now()) / 1000));
+      if (value) {
+        value.textContent = Math.floor(left / 3600) + ":" + pad(Math.floor(left / 60) % 60) +
+          ":" + pad(left % 60);
+      }
+      if (left <= 0) { window.location.reload(); return; }
+      window.setTimeout(tick, 1000);
+    }
+    tick();
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    setUpCountdown();
     var data = readJSON("zone-data");
     if (data && document.getElementById("zone-form")) setUpZone(data);
     var follow = readJSON("follow-zone");

@@ -1,7 +1,7 @@
 """The participant emails as they reach a real SMTP server on loopback: languages, zones,
 headers, the iMIP parts parsed back with icalendar, and the rows skipped at send time."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import icalendar
 import pytest
@@ -11,6 +11,9 @@ from events import services as event_services
 from notifications.models import OutboxMessage
 from notifications.outbox import dispatch
 from registrations import services as registration_services
+from registrations.enums import SeatStatus
+from registrations.models import SessionRegistration
+from registrations.services.links import personal_join_url
 
 pytestmark = pytest.mark.django_db
 
@@ -66,13 +69,18 @@ def test_confirmation_in_french_for_tokyo_with_invitation_and_links(
     found = parts(message)
     text = found["text/plain"]
     assert message["Subject"] == "Votre inscription à Autumn meeting"
+    [seat] = SessionRegistration.objects.filter(participant=ana)
+    join = personal_join_url(seat.pk, ana.token)
     assert [line.strip() for line in text.splitlines()[4:8]] == [
         "* Opening plenary (Autumn meeting)",
         "mardi 29 octobre 2030, 22:00–23:30 (Asia/Tokyo, UTC+09:00)",
         "Horaire dans le fuseau de la séance : mardi 29 octobre 2030, 14:00–15:30 "
         "(Europe/Amsterdam, UTC+01:00)",
-        "Rejoindre : https://meet.example/plenary",
+        f"Rejoindre : {join}",
     ]
+    # The meeting's own URL never leaves the organisers: not in any part, the invitation too.
+    assert [key for key, body in found.items() if "meet.example" in str(body)] == []
+    assert join.startswith("https://meridian.example/join/")
     assert f"https://meridian.example/registrations/{ana.token}/" in text
     assert f"https://meridian.example/calendars/{ana.token}.ics" in text
     assert '<html lang="fr" dir="ltr">' in found["text/html"]
@@ -150,18 +158,19 @@ def test_two_edits_make_one_change_notice_with_the_updated_invitation(
     moved = event_services.update_session(
         session=plenary, starts_at=datetime(2030, 11, 5, 15, 0, tzinfo=UTC)
     )
-    event_services.update_session(session=moved, join_url="https://meet.example/room-b")
+    event_services.update_session(session=moved, duration_minutes=60)
     send("session_changed")
     [message] = smtp_sink.messages
     found = parts(message)
     text = found["text/plain"]
+    [seat] = SessionRegistration.objects.filter(session=plenary)
     assert message["Subject"] == "Geändert: Opening plenary"
     assert (
-        "Dienstag, 5. November 2030, 10:00–11:30 (America/New_York, UTC-05:00)" in text,
+        "Dienstag, 5. November 2030, 10:00–11:00 (America/New_York, UTC-05:00)" in text,
         "Bisher: Dienstag, 29. Oktober 2030, 09:00–10:30 (America/New_York, UTC-04:00)" in text,
-        "Der Teilnahmelink hat sich geändert." in text,
-        "Teilnehmen: https://meet.example/room-b" in text,
-    ) == (True, True, True, True)
+        f"Teilnehmen: {personal_join_url(seat.pk, seat.participant.token)}" in text,
+        "meet.example" in text,
+    ) == (True, True, True, False)
     uid, sequence = feed_facts(api, plenary)
     assert calendar_facts(found["text/calendar;method=REQUEST"]) == (
         "REQUEST",
@@ -170,16 +179,32 @@ def test_two_edits_make_one_change_notice_with_the_updated_invitation(
         "CONFIRMED",
         "mailto:ana@example.org",
     )
-    assert sequence == 2
+    assert sequence == 2  # two edits of the time, one notice
 
 
 def test_edits_undone_before_the_notice_is_due_send_nothing(register, plenary, smtp_sink, site):
     register("ana@example.org", [plenary])
     OutboxMessage.objects.update(state="cancelled")
-    event_services.update_session(session=plenary, join_url="https://meet.example/x")
-    event_services.update_session(session=plenary, join_url="https://meet.example/plenary")
+    starts = plenary.starts_at
+    moved = event_services.update_session(session=plenary, starts_at=starts + timedelta(hours=1))
+    event_services.update_session(session=moved, starts_at=starts)
     result = send("session_changed")
     assert (result.sent, result.skipped, smtp_sink.messages) == (0, 1, [])
+
+
+def test_a_new_meeting_url_sends_no_email_the_personal_links_follow(
+    register, plenary, smtp_sink, site, client
+):
+    ana = register("ana@example.org", [plenary]).participant
+    OutboxMessage.objects.update(state="cancelled")
+    sequence = plenary.sequence
+    moved = event_services.update_session(session=plenary, join_url="https://meet.example/room-b")
+    [seat] = SessionRegistration.objects.filter(participant=ana)
+    assert (
+        moved.sequence,
+        OutboxMessage.objects.filter(kind="session_changed").count(),
+        SeatStatus.CONFIRMED,
+    ) == (sequence, 0, seat.status)
 
 
 def test_cancellation_carries_cancel_for_a_seat_and_none_for_a_waitlist_place(

@@ -16,6 +16,7 @@ from rest_framework.test import APIClient
 
 from registrations import selectors
 from registrations.models import Participant, Question, SessionRegistration
+from registrations.services.links import personal_join_url
 
 from .conftest import places
 
@@ -48,11 +49,22 @@ def test_post_registration_answers_with_places_and_links(api, make_session, sett
     participant = Participant.objects.get(email="ann@example.org")
     assert response.status_code == 201
     assert response["Cache-Control"] == "no-store"
+    seat = SessionRegistration.objects.get(participant=participant, session=roomy)
     assert response.json() == {
         "status": "registered",
         "sessions": [
-            {"session": full.pk, "status": "waitlisted", "waitlist_position": 1},
-            {"session": roomy.pk, "status": "confirmed", "waitlist_position": None},
+            {
+                "session": full.pk,
+                "status": "waitlisted",
+                "waitlist_position": 1,
+                "personal_join_url": None,
+            },
+            {
+                "session": roomy.pk,
+                "status": "confirmed",
+                "waitlist_position": None,
+                "personal_join_url": personal_join_url(seat.pk, participant.token),
+            },
         ],
         "manage_url": f"{settings.SITE_URL}/registrations/{participant.token}/",
         "calendar_url": f"{settings.SITE_URL}/calendars/{participant.token}.ics",
@@ -247,8 +259,22 @@ def test_organiser_list_filters_and_counts(organiser, api, make_session, event):
         },
     ]
     assert body["results"][1]["sessions"] == [
-        {"session": full.pk, "title": "Full", "status": "waitlisted", "waitlist_position": 1},
-        {"session": other.pk, "title": "Other", "status": "confirmed", "waitlist_position": None},
+        {
+            "session": full.pk,
+            "title": "Full",
+            "status": "waitlisted",
+            "waitlist_position": 1,
+            "first_joined_at": None,
+            "last_joined_at": None,
+        },
+        {
+            "session": other.pk,
+            "title": "Other",
+            "status": "confirmed",
+            "waitlist_position": None,
+            "first_joined_at": None,
+            "last_joined_at": None,
+        },
     ]
 
     def names(query: str) -> list[str]:
@@ -378,10 +404,16 @@ def test_self_service_get_shows_own_registrations_only(api, make_session, settin
                 "session_status": "scheduled",
                 "status": "confirmed",
                 "waitlist_position": None,
-                "join_url": "https://meet.example.org/x",
+                "personal_join_url": personal_join_url(
+                    SessionRegistration.objects.get(
+                        session=session, participant__email="ann@example.org"
+                    ).pk,
+                    token,
+                ),
             },
         ]
     ]
+    assert "meet.example.org" not in response.content.decode()
     assert body["manage_url"] == f"{settings.SITE_URL}/registrations/{token}/"
 
 
