@@ -17,10 +17,12 @@ $(STAMP): pyproject.toml
 setup: $(STAMP) js-setup
 	$(PY) scripts/compile_messages.py --quiet
 
-# ical.js for the calendar interoperability tests, when npm is present (they skip without it).
+# ical.js for the calendar interoperability tests and axe-core for the browser tests, when npm
+# is present (they skip without it).
 js-setup:
 	@if command -v npm >/dev/null 2>&1; then \
-		test -d tests/events/js/node_modules/ical.js || npm install --silent --prefix tests/events/js; \
+		test -d tests/events/js/node_modules/ical.js -a -d tests/events/js/node_modules/axe-core \
+			|| npm install --silent --prefix tests/events/js; \
 	else echo "npm not found: the ical.js calendar checks will be skipped"; fi
 
 run: setup
