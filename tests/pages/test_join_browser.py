@@ -17,7 +17,12 @@ from registrations.services.links import join_token
 from tests.conftest import REQUIRE_BROWSER
 from tests.pages.test_browser import browser  # noqa: F401 (the module's browser fixture)
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the database is left as the migrations made it (the migration tests
+# after this one restore their rows into it).
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 AXE = Path(__file__).resolve().parent.parent / "events" / "js" / "node_modules" / "axe-core"
 MEETING = "https://meet.example.org/wg-secret"
