@@ -153,6 +153,10 @@ REST_FRAMEWORK = {
         "subscriptions": env.str("THROTTLE_SUBSCRIPTIONS", default="10/minute"),
     },
     "EXCEPTION_HANDLER": "core.api_errors.exception_handler",
+    # Every throttle (the API's and the page forms') keys on the client address: the
+    # connecting one (0), or the one the last TRUSTED_PROXIES proxies added to
+    # X-Forwarded-For. A forged header then buys no fresh budget.
+    "NUM_PROXIES": env.int("TRUSTED_PROXIES", default=0),
     # `?format=` filters by event/session format; CSV exports read it themselves.
     "URL_FORMAT_OVERRIDE": None,
 }

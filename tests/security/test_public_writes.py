@@ -142,3 +142,55 @@ def test_crlf_in_an_email_address_is_refused(api, event, url, body):
         ["email"],
         0,
     )
+
+
+def _forged(number: int) -> dict:
+    """A client that writes its own X-Forwarded-For, a new address each time."""
+    return {"HTTP_X_FORWARDED_FOR": f"203.0.113.{number}", "REMOTE_ADDR": "198.51.100.7"}
+
+
+@pytest.mark.parametrize(
+    ("url", "scope", "body", "accepted"),
+    [
+        ("/api/events/midterm/registrations/", "registrations", {"name": "N"}, 201),
+        ("/api/regions/europe/subscriptions/", "subscriptions", {"language": "en"}, 202),
+    ],
+)
+def test_a_forged_forwarded_for_buys_no_fresh_budget(
+    api, event, monkeypatch, url, scope, body, accepted
+):
+    monkeypatch.setitem(api_settings.DEFAULT_THROTTLE_RATES, scope, "10/minute")
+    codes = [
+        api.post(
+            url, {**body, "email": f"p{n}@example.org"}, format="json", **_forged(n)
+        ).status_code
+        for n in range(25)
+    ]
+    assert (codes.count(accepted), codes.count(429)) == (10, 15)
+
+
+def test_the_page_form_throttle_ignores_a_forged_forwarded_for(client, event, monkeypatch):
+    monkeypatch.setitem(api_settings.DEFAULT_THROTTLE_RATES, "registrations", "3/minute")
+    codes = [
+        client.post(
+            "/events/midterm/register/", {"email": f"p{n}@example.org", "name": "N"}, **_forged(n)
+        ).status_code
+        for n in range(6)
+    ]
+    assert codes.count(429) == 3
+
+
+def test_behind_one_trusted_proxy_the_address_it_saw_is_the_client(api, event, monkeypatch):
+    """The proxy appends the address it saw; what the client wrote before it is ignored."""
+    monkeypatch.setattr(api_settings, "NUM_PROXIES", 1)
+    monkeypatch.setitem(api_settings.DEFAULT_THROTTLE_RATES, "registrations", "2/minute")
+    url = "/api/events/midterm/registrations/"
+
+    def post(number: int, seen_by_proxy: str) -> int:
+        forwarded = {"HTTP_X_FORWARDED_FOR": f"203.0.113.{number}, {seen_by_proxy}"}
+        body = {"email": f"p{number}@example.org", "name": "N"}
+        return api.post(url, body, format="json", **forwarded).status_code
+
+    same_client = [post(number, "192.0.2.10") for number in range(4)]
+    other_client = post(9, "192.0.2.11")
+    assert (same_client, other_client) == ([201, 201, 429, 429], 201)
