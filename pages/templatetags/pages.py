@@ -44,3 +44,11 @@ def also_at_links(entry, language: str) -> str:
         for item in entry.alternatives
     ]
     return mark_safe(display.format_list(items, language))  # noqa: S308 - parts escaped above
+
+
+@register.filter
+def whole_minutes(value) -> int:
+    """A duration (``timedelta``) in whole minutes, rounded up; 0 for nothing."""
+    if not value:
+        return 0
+    return max(int((value.total_seconds() + 59) // 60), 1)

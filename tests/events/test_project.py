@@ -9,6 +9,7 @@ import pytest
 import pytz
 from django.core.management import call_command
 from django.db import connection
+from django.http import HttpRequest
 from openapi_spec_validator import validate
 
 from core.regions import REGIONS, region_for_country
@@ -136,7 +137,7 @@ def test_admin_lists_only_the_organisers_sections(client, make_organiser, event)
     user = other_client.user
     user.set_password("pw-for-admin-test")
     user.save()
-    client.login(username="other", password="pw-for-admin-test")
+    client.login(request=HttpRequest(), username="other", password="pw-for-admin-test")
     listing = client.get("/admin/events/event/")
     assert listing.status_code == 200
     assert b"Foreign event" in listing.content
