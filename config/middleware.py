@@ -8,6 +8,8 @@ import re
 import uuid
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest, JsonResponse
+from django.utils.translation import gettext as _
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -43,6 +45,30 @@ class ContentSecurityPolicyMiddleware:
         if settings.CONTENT_SECURITY_POLICY and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = settings.CONTENT_SECURITY_POLICY
         return response
+
+
+# C0 controls but TAB, LF and CR, and DEL: no query parameter of ours takes them, and
+# PostgreSQL refuses NUL in text (a 500 otherwise).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class QueryStringMiddleware:
+    """A query string with control characters (``?section=%00``) is a 400 that says so,
+    before any view reads it: JSON under ``/api/``, text elsewhere."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.GET and any(
+            _CONTROL.search(name) or any(_CONTROL.search(value) for value in values)
+            for name, values in request.GET.lists()
+        ):
+            message = _("The address contains control characters: remove them and try again.")
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
 
 
 class RequestIdFilter(logging.Filter):

@@ -124,6 +124,24 @@ def _transition_in(start_utc: datetime, end_utc: datetime, zone: zoneinfo.ZoneIn
     return high.replace(second=0, microsecond=0)
 
 
+# Since 1973 every zone's offset is a whole number of minutes (Monrovia's −00:44:30 was the
+# last exception), so every local time has an ISO 8601 offset; 2199 keeps arithmetic far from
+# the end of the calendar.
+FIRST_SUPPORTED_DAY = date(1973, 1, 1)
+LAST_SUPPORTED_DAY = date(2199, 12, 31)
+
+
+def check_supported_day(day: date, *, field: str) -> None:
+    """TimeRuleError unless ``day`` lies between FIRST_SUPPORTED_DAY and LAST_SUPPORTED_DAY
+    (checked before any arithmetic: years 1 and 9999 would overflow it)."""
+    if not FIRST_SUPPORTED_DAY <= day <= LAST_SUPPORTED_DAY:
+        raise TimeRuleError(
+            _("Give a day between %(first)s and %(last)s.")
+            % {"first": FIRST_SUPPORTED_DAY.isoformat(), "last": LAST_SUPPORTED_DAY.isoformat()},
+            field=field,
+        )
+
+
 def local_to_utc(
     local: datetime, zone_name: str, *, fold: int | None = None, field: str = "local_start"
 ) -> datetime:
@@ -141,6 +159,7 @@ def local_to_utc(
             _("Give the local time without an offset; the time zone says where it is."),
             field=field,
         )
+    check_supported_day(local.date(), field=field)
     zone = get_zone(zone_name, field="timezone")
     if fold not in (None, 0, 1):
         raise TimeRuleError(_("fold must be 0 (the first) or 1 (the second)."), field="fold")
@@ -230,6 +249,7 @@ def parse_instant(value: str, *, field: str = "starts_at") -> datetime:
             % {"value": text[:40]},
             field=field,
         )
+    check_supported_day(parsed.date(), field=field)
     return parsed.astimezone(UTC)
 
 

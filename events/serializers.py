@@ -18,11 +18,9 @@ from events.models import Event, Region, Session
 LANGUAGE_CHOICES = list(LANGUAGE_CODES)
 
 
-# Since 1973 every zone's offset is a whole number of minutes (Monrovia's −00:44:30 was the
-# last exception), so every local time has an ISO 8601 offset; 2199 keeps arithmetic far from
-# the end of the calendar.
-FIRST_SUPPORTED_DAY = date(1973, 1, 1)
-LAST_SUPPORTED_DAY = date(2199, 12, 31)
+# Descriptions are shown on pages and written into every feed that lists the session: a
+# documented maximum keeps one session from weighing a feed down.
+MAX_DESCRIPTION = 20_000
 
 
 class SupportedDateField(serializers.DateField):
@@ -30,11 +28,10 @@ class SupportedDateField(serializers.DateField):
 
     def to_internal_value(self, value) -> date:
         day = super().to_internal_value(value)
-        if not FIRST_SUPPORTED_DAY <= day <= LAST_SUPPORTED_DAY:
-            raise serializers.ValidationError(
-                _("Give a day between %(first)s and %(last)s.")
-                % {"first": FIRST_SUPPORTED_DAY.isoformat(), "last": LAST_SUPPORTED_DAY.isoformat()}
-            )
+        try:
+            time_rules.check_supported_day(day, field=self.field_name)
+        except time_rules.TimeRuleError as error:
+            raise serializers.ValidationError(error.message) from None
         return day
 
 
@@ -64,6 +61,9 @@ class RegionSerializer(serializers.ModelSerializer):
 
 class EventSerializer(serializers.ModelSerializer):
     section = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=MAX_DESCRIPTION, trim_whitespace=False
+    )
     format = serializers.ChoiceField(choices=EventFormat.choices, required=False)
     status = serializers.ChoiceField(choices=EventStatus.choices, required=False)
     languages = serializers.ListField(
@@ -233,6 +233,9 @@ class SessionSerializer(serializers.ModelSerializer):
     )
     edition_of = serializers.IntegerField(
         source="edition_of_id", required=False, allow_null=True, min_value=1
+    )
+    description = serializers.CharField(
+        required=False, allow_blank=True, max_length=MAX_DESCRIPTION, trim_whitespace=False
     )
     local = serializers.SerializerMethodField()
     calendar_links = serializers.SerializerMethodField()

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 
 from core.pagination import PageNumberPagination
 from core.responses import private
+from events.enums import EventStatus
 from events.models import Event, Region
 from events.views import require_organiser
 from registrations import selectors, services, spreadsheet
@@ -102,8 +103,8 @@ class EventRegistrations(APIView):
     )
     def post(self, request: Request, slug: str) -> Response:
         event = selectors.event_for_registration(slug)
-        if event is None:
-            raise Http404
+        if event is None or event.status != EventStatus.PUBLISHED:
+            raise Http404  # drafts and cancelled events answer as unknown ones
         asked = validated_registration_request(request.data)
         result = services.register_participant(event=event, **asked)
         if not result.created:

@@ -236,7 +236,8 @@ def test_is_comfortable_at_13_utc_on_28_april(zone, comfortable):
     assert time_rules.is_comfortable(start, start + timedelta(minutes=90), zone) is comfortable
 
 
-wall_clock = st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(2037, 12, 30))
+# The supported days (core.time_rules.FIRST_SUPPORTED_DAY on), up to the tz database's rules.
+wall_clock = st.datetimes(min_value=datetime(1973, 1, 1), max_value=datetime(2037, 12, 30))
 
 
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
