@@ -12,8 +12,10 @@ from gunicorn.glogging import Logger as GunicornLogger
 from gunicorn.glogging import SafeAtoms
 
 # A personal link's token: /registrations/<token>/, /calendars/<token>.ics,
-# /subscriptions/<token>/… (API and pages alike).
-_SECRET_IN_PATH = re.compile(r"(/(?:registrations|calendars|subscriptions)/)[^/?#\s.\"]+")
+# /subscriptions/<token>/…, /join/<token>/, /reminders/<token>/off/ (API and pages alike).
+_SECRET_IN_PATH = re.compile(
+    r"(/(?:registrations|calendars|subscriptions|join|reminders)/)[^/?#\s.\"]+"
+)
 
 
 def redact_secrets(text: str) -> str:
@@ -33,6 +35,13 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False)
+
+
+class PlainFormatter(logging.Formatter):
+    """``LOG_FORMAT=plain``: one readable line, tokens redacted as in the JSON lines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact_secrets(super().format(record))
 
 
 class JsonSafeAtoms(SafeAtoms):

@@ -256,7 +256,10 @@ LOGGING = {
     "filters": {"request_id": {"()": "config.middleware.RequestIdFilter"}},
     "formatters": {
         "json": {"()": "config.logging.JsonFormatter"},
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "plain": {
+            "()": "config.logging.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
     },
     "handlers": {
         "console": {

@@ -86,8 +86,11 @@ def _place(message: OutboxMessage, cache: dict) -> Place | None:
 
 def reminders_off_token(participant: Participant) -> str:
     """The secret of a participant's one-click "no more reminders" link (it can do nothing
-    else: the manage token stays out of headers that mail providers read)."""
-    return signing.Signer(salt=REMINDERS_OFF_SALT).sign(str(participant.pk))
+    else: the manage token stays out of headers that mail providers read). It names the
+    participant's current token (a prefix of its digest), so rotating that token retires it."""
+    return signing.Signer(salt=REMINDERS_OFF_SALT).sign(
+        f"{participant.pk}.{participant.token_hash[:16]}"
+    )
 
 
 def reminders_off_url(participant: Participant) -> str:

@@ -95,12 +95,29 @@ def test_log_lines_never_carry_a_personal_links_token():
         redact_secrets("Not Found: /calendars/AbC_d-1234567890.ics"),
         redact_secrets("POST /subscriptions/abc123/unsubscribe/"),
         redact_secrets("GET /api/events/midterm/registrations/?format=csv"),
+        redact_secrets("GET /join/12-0123456789abcdef0123456789abcdef/ HTTP/1.1"),
+        redact_secrets("POST /reminders/7:Xy-z_0AbC/off/"),
     ] == [
         "GET /api/registrations/[redacted]/ HTTP/1.1",
         "Not Found: /calendars/[redacted].ics",
         "POST /subscriptions/[redacted]/unsubscribe/",
         "GET /api/events/midterm/registrations/?format=csv",
+        "GET /join/[redacted]/ HTTP/1.1",
+        "POST /reminders/[redacted]/off/",
     ]
+
+
+@pytest.mark.pure
+def test_plain_log_lines_are_redacted_too():
+    from config.logging import PlainFormatter
+
+    record = logging.LogRecord(
+        "django.request", logging.WARNING, __file__, 1, "Not Found: %s", ("/join/3-abc/",), None
+    )
+    record.request_id = "r1"
+    assert PlainFormatter("%(name)s [%(request_id)s] %(message)s").format(record) == (
+        "django.request [r1] Not Found: /join/[redacted]/"
+    )
 
 
 @pytest.mark.pure

@@ -5,11 +5,13 @@ from datetime import UTC, datetime, timedelta
 
 import icalendar
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from events import services as event_services
 from notifications.models import OutboxMessage
 from notifications.outbox import dispatch
+from notifications.participants.renderers import reminders_off_url
 from registrations import services as registration_services
 from registrations.enums import SeatStatus
 from registrations.models import SessionRegistration
@@ -148,6 +150,17 @@ def test_reminder_in_arabic_with_one_click_off_that_stops_the_next_one(
 
 def test_reminders_off_link_refuses_a_forged_token(client):
     assert client.post("/reminders/1:forged/off/").status_code == 404
+
+
+def test_rotating_the_token_retires_the_reminders_off_link(register, plenary, client):
+    ana = register("ana@example.org", [plenary]).participant
+    old = reminders_off_url(ana).removeprefix(settings.SITE_URL)
+    registration_services.rotate_token(participant=ana)
+    ana.refresh_from_db()
+    new = reminders_off_url(ana).removeprefix(settings.SITE_URL)
+    answers = (client.post(old).status_code, client.post(new).status_code)
+    ana.refresh_from_db()
+    assert (answers, ana.reminders) == ((404, 200), False)
 
 
 def test_two_edits_make_one_change_notice_with_the_updated_invitation(
