@@ -12,7 +12,7 @@ machine the ORM spent most of each request building the same SQL again (``SQLCom
   the fields' converters applied (JSON, for instance), as the ORM would.
 
 They send no model signals: use them only for models nobody listens to
-(``tests/events/test_statements.py`` fails when a listener appears on one that uses them).
+(``tests/core/test_statements.py`` fails when a listener appears on one that uses them).
 The SQL is the backend's own (``connection.ops``): the same code runs on PostgreSQL and SQLite.
 Only public means: ``connection.cursor()``, ``Model._meta``, the fields' ``pre_save``,
 ``get_db_prep_save`` and converters, the backend's operations, and ``Model.from_db``. An

@@ -13,8 +13,8 @@ from events.models import Session
 from registrations import services
 from registrations.models import Participant, SessionRegistration
 from registrations.services.links import personal_join_url
+from tests.calendars.ical_readers import READERS, expected_events
 from tests.conftest import REGISTRATION_OPEN_UNTIL
-from tests.events.ical_readers import READERS, expected_events
 
 pytestmark = pytest.mark.django_db
 

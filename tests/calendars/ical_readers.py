@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-JS_DIR = Path(__file__).parent / "js"
+JS_DIR = Path(__file__).resolve().parent.parent / "events" / "js"
 REQUIRE = os.environ.get("REQUIRE_SERVICES") == "1"
 
 
