@@ -227,37 +227,33 @@ def answer(port: int, path: str, headers: dict[str, str]) -> http.client.HTTPRes
         conn.close()
 
 
+def start_gunicorn() -> tuple[subprocess.Popen, int]:
+    """Gunicorn with 4 sync workers and the production settings, on a free loopback port,
+    serving Meridian and the trivial view (bench/feeds_wsgi.py), once it accepts connections."""
+    port = free_port()
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    command = [gunicorn, "--bind", f"127.0.0.1:{port}", "--workers", "4"]
+    command += ["--pythonpath", f"{ROOT},{ROOT / 'bench'}", "--log-level", "warning"]
+    server = subprocess.Popen(
+        [*command, "feeds_wsgi:application"], cwd=ROOT, env=dict(os.environ, **PRODUCTION)
+    )
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return server, port
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                server.terminate()
+                raise RuntimeError("gunicorn did not start") from None
+            time.sleep(0.1)
+
+
 def under_gunicorn(url: str, etag: str) -> dict:
     if shutil.which("wrk") is None:
         return {"304 over HTTP": "skipped: wrk is not installed (apt-get install wrk)"}
-    port = free_port()
-    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
-    server = subprocess.Popen(
-        [
-            gunicorn,
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "4",
-            "--pythonpath",
-            f"{ROOT},{ROOT / 'bench'}",
-            "--log-level",
-            "warning",
-            "feeds_wsgi:application",
-        ],
-        cwd=ROOT,
-        env=dict(os.environ, **PRODUCTION),
-    )
+    server, port = start_gunicorn()
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.1)
         trivial_answer = answer(port, "/bench/trivial", {})
         feed_answer = answer(port, url, {"If-None-Match": etag})
         if (trivial_answer.status, feed_answer.status) != (200, 304):
