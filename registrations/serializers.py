@@ -9,9 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from registrations import cleaning
-from registrations.enums import SeatStatus
 from registrations.models import Participant, Registration, SessionRegistration
-from registrations.services.links import personal_join_url
+from registrations.services.links import seat_join_url
 
 
 def _session_ids(**kwargs) -> serializers.ListField:
@@ -142,9 +141,7 @@ class OwnPlaceSerializer(serializers.ModelSerializer):
         ]
 
     def get_personal_join_url(self, place: SessionRegistration) -> str | None:
-        if place.status != SeatStatus.CONFIRMED or place.session.is_cancelled:
-            return None
-        return personal_join_url(place.pk, place.participant.token)
+        return seat_join_url(place, place.participant.token)
 
 
 class OwnRegistrationSerializer(serializers.ModelSerializer):

@@ -38,7 +38,7 @@ from registrations.serializers import (
     SeatCountSerializer,
     validated_registration_request,
 )
-from registrations.services.links import personal_join_url
+from registrations.services.links import seat_join_url
 
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,100}$")
 _FORBIDDEN_IN_QUERY = re.compile(r"[\x00-\x1f\x7f]")
@@ -133,11 +133,7 @@ class EventRegistrations(APIView):
                     "session": place.session_id,
                     "status": place.status,
                     "waitlist_position": place.waitlist_position,
-                    "personal_join_url": (
-                        personal_join_url(place.pk, result.participant.token)
-                        if place.status == SeatStatus.CONFIRMED
-                        else None
-                    ),
+                    "personal_join_url": seat_join_url(place, result.participant.token),
                 }
                 for place in result.session_registrations
             ],

@@ -36,7 +36,7 @@ from registrations import services as registration_services
 from registrations.enums import RegistrationStatus, SeatStatus
 from registrations.models import Participant, Registration
 from registrations.models import SessionRegistration as Place
-from registrations.services.links import personal_join_url
+from registrations.services.links import personal_join_url, seat_join_url
 
 REMINDERS_OFF_SALT = "notifications.participants.reminders-off"
 ACTIVE = (SeatStatus.CONFIRMED, SeatStatus.WAITLISTED)
@@ -71,14 +71,19 @@ def _participant(message: OutboxMessage, cache: dict) -> Participant | None:
     return None if participant is None or participant.is_erased else participant
 
 
-def _place(message: OutboxMessage, cache: dict) -> Place | None:
+def _place_of(participant_id: int, session_id: int, cache: dict) -> Place | None:
+    """The participant's place in the session, from the batch's cache (read once)."""
     places = cache.setdefault("places", {})
-    key = (message.participant_id, message.session_id)
+    key = (participant_id, session_id)
     if key not in places:
         places[key] = Place.objects.filter(
-            participant_id=message.participant_id, session_id=message.session_id
+            participant_id=participant_id, session_id=session_id
         ).first()
     return places[key]
+
+
+def _place(message: OutboxMessage, cache: dict) -> Place | None:
+    return _place_of(message.participant_id, message.session_id, cache)
 
 
 # ---------------------------------------------------------------------------------- pieces
@@ -104,16 +109,11 @@ def _zone(participant: Participant, session: Session | None = None) -> str:
 def _join_link(participant: Participant, session: Session, cache: dict) -> str:
     """The participant's personal join link for ``session`` while their seat is confirmed
     (the meeting's own URL never goes out), else empty."""
-    places = cache.setdefault("places", {})
-    key = (participant.pk, session.pk)
-    if key not in places:
-        places[key] = Place.objects.filter(
-            participant_id=participant.pk, session_id=session.pk
-        ).first()
-    place = places[key]
-    if place is None or place.status != SeatStatus.CONFIRMED or session.is_cancelled:
+    place = _place_of(participant.pk, session.pk, cache)
+    if place is None:
         return ""
-    return personal_join_url(place.pk, participant.token)
+    place.session = session  # the one the email shows (its status decides)
+    return seat_join_url(place, participant.token) or ""
 
 
 def _calendar(session: Session, participant: Participant, *, method: str, join_url: str) -> str:
@@ -226,11 +226,7 @@ def render_registration_confirmed(message, cache, participant, language) -> Rend
             **session_context(place.session, zone=zone, language=language, cache=cache),
             "waitlisted": place.status == SeatStatus.WAITLISTED,
             "position": place.waitlist_position,
-            "join_url": (
-                personal_join_url(place.pk, participant.token)
-                if place.status == SeatStatus.CONFIRMED and not place.session.is_cancelled
-                else ""
-            ),
+            "join_url": seat_join_url(place, participant.token) or "",
         }
         for place in places
     ]

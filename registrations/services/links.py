@@ -6,8 +6,16 @@ from django.conf import settings
 from django.utils.crypto import salted_hmac
 
 from core.tokens import hash_token
+from registrations.enums import SeatStatus
 
-__all__ = ["calendar_url", "hash_token", "join_token", "manage_url", "personal_join_url"]
+__all__ = [
+    "calendar_url",
+    "hash_token",
+    "join_token",
+    "manage_url",
+    "personal_join_url",
+    "seat_join_url",
+]
 
 JOIN_SALT = "meridian.registrations.join"
 
@@ -30,3 +38,11 @@ def join_token(seat_id: int, participant_token: str) -> str:
 
 def personal_join_url(seat_id: int, participant_token: str) -> str:
     return f"{settings.SITE_URL}/join/{join_token(seat_id, participant_token)}/"
+
+
+def seat_join_url(seat, participant_token: str) -> str | None:
+    """The seat's personal join link while it is confirmed and its session not cancelled
+    (a waitlisted, released or cancelled seat has none); None otherwise."""
+    if seat.status != SeatStatus.CONFIRMED or seat.session.is_cancelled:
+        return None
+    return personal_join_url(seat.pk, participant_token)
