@@ -12,7 +12,7 @@ live everywhere and "14:00 in Berlin" is the form the product speaks.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
@@ -99,6 +99,26 @@ def format_date_range(first: date, last: date, language: str) -> str:
 def format_list(items: list[str], language: str) -> str:
     """Items joined the language's way, e.g. ``06:00, 15:00 and 20:00`` / ``06:00 和 15:00``."""
     return babel_lists.format_list(items, locale=babel_locale(language)) if items else ""
+
+
+def format_duration(minutes: int, language: str) -> str:
+    """Whole minutes as days, hours and minutes, e.g. ``1 day`` / ``1 hour and 30 minutes`` /
+    ``1 jour``: each part exact (Babel's ``format_timedelta`` rounds to one unit)."""
+    days, rest = divmod(int(minutes), 24 * 60)
+    hours, mins = divmod(rest, 60)
+    locale = babel_locale(language)
+    parts = [
+        babel_dates.format_timedelta(
+            timedelta(seconds=seconds * amount), locale=locale, threshold=1e9, granularity=unit
+        )
+        for amount, seconds, unit in (
+            (days, 86400, "day"),
+            (hours, 3600, "hour"),
+            (mins, 60, "minute"),
+        )
+        if amount
+    ]
+    return format_list(parts, language)
 
 
 def zone_city(zone: str, language: str) -> str:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 
-# C0 controls other than TAB and LF, DEL, C1 controls, and the Unicode line/paragraph
-# separators that some readers treat as line ends.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# C0 controls other than TAB and LF, DEL, C1 controls, the Unicode line/paragraph
+# separators that some readers treat as line ends, and the byte-order mark (icalendar 7
+# drops it when writing, so a value holding one would not read back as it was sent).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]")
 _LINE_BREAKS = re.compile("\r\n|\r|\u2028|\u2029")
 _ANY_SPACE_RUN = re.compile(r"\s+")
 

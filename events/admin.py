@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.utils import timezone as django_timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
-from core import time_rules
+from core import display, time_rules
 from core.errors import DomainError
+from core.languages import language_choices
 from events import selectors, services
 from events.enums import EventStatus
 from events.models import Event, Region, Section, Session
@@ -59,6 +61,87 @@ class RegionAdmin(admin.ModelAdmin):
         return False
 
 
+#: The reminder offsets offered as boxes (minutes before a session starts); an event's own
+#: other values are offered beside them so that nothing set through the API is lost.
+COMMON_REMINDER_OFFSETS = (7 * 1440, 3 * 1440, 2 * 1440, 1440, 720, 360, 180, 120, 60, 30, 15, 10)
+
+
+def zone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(time_rules.place_zone_names())]
+
+
+def add_domain_error(form: forms.Form, error: DomainError) -> None:
+    """Show a service's refusal beside the field it names (or above the form)."""
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+class EventForm(forms.ModelForm):
+    """An event with real widgets: a zone list, language boxes, reminder durations."""
+
+    timezone = forms.ChoiceField(label=_("time zone"), choices=zone_choices)
+    languages = forms.TypedMultipleChoiceField(
+        label=_("languages"),
+        choices=language_choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The languages participants may choose for their emails."),
+    )
+    reminder_offsets = forms.TypedMultipleChoiceField(
+        label=_("reminders"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("How long before each session its registrants are reminded."),
+    )
+
+    class Meta:
+        model = Event
+        fields = [
+            "section",
+            "slug",
+            "title",
+            "description",
+            "timezone",
+            "start_date",
+            "end_date",
+            "format",
+            "status",
+            "languages",
+            "registration_opens_at",
+            "registration_closes_at",
+            "reminder_offsets",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = set(self.instance.reminder_offsets or ()) if self.instance.pk else set()
+        offsets = sorted(set(COMMON_REMINDER_OFFSETS) | current, reverse=True)
+        language = get_language()
+        self.fields["reminder_offsets"].choices = [
+            (minutes, display.format_duration(minutes, language)) for minutes in offsets
+        ]
+        if not self.instance.pk:
+            self.initial.setdefault("reminder_offsets", [1440, 60])
+            self.initial.setdefault("languages", ["en"])
+        zone = django_timezone.get_current_timezone_name()
+        for name in ("registration_opens_at", "registration_closes_at"):
+            if name in self.fields:
+                self.fields[name].help_text = _("In %(zone)s.") % {"zone": zone}
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        values = {field: cleaned.get(field) for field in services.EVENT_FIELDS}
+        values["reminder_offsets"] = list(values["reminder_offsets"] or [])
+        try:
+            services.check_event_values(values, event=self.instance if self.instance.pk else None)
+            if self.instance.pk:
+                services.check_status_change(self.instance, cleaned["status"])
+        except DomainError as error:
+            add_domain_error(self, error)
+        return cleaned
+
+
 class SessionForm(forms.ModelForm):
     """A session written as wall-clock start + zone + duration, checked by the time rules."""
 
@@ -78,6 +161,7 @@ class SessionForm(forms.ModelForm):
         required=False,
         empty_value=None,
     )
+    timezone = forms.ChoiceField(label=_("time zone"), choices=zone_choices)
 
     class Meta:
         model = Session
@@ -154,7 +238,7 @@ def save_session_form(form: SessionForm, event: Event) -> Session:
     """Apply an admin session form through the services (SEQUENCE and hooks included)."""
     data = form.cleaned_data
     values = {
-        key: data.get(key)
+        key: data[key]
         for key in (
             "description",
             "format",
@@ -164,6 +248,7 @@ def save_session_form(form: SessionForm, event: Event) -> Session:
             "track",
             "recording_url",
         )
+        if key in form.fields
     }
     schedule = data["schedule"]
     regions = [region.code for region in data.get("regions") or []]
@@ -227,22 +312,55 @@ class EventAdmin(ScopedToSectionMixin, admin.ModelAdmin):
     date_hierarchy = "start_date"
     inlines = [SessionInline]
     actions = ["publish_events", "cancel_events"]
+    form = EventForm
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "section":
             kwargs["queryset"] = selectors.sections_managed_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        sections = list(selectors.sections_managed_by(request.user)[:2])
+        if len(sections) == 1:
+            initial.setdefault("section", sections[0].pk)
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        """Through the services: offsets normalised, hooks told, status changes applied."""
+        values = {field: form.cleaned_data[field] for field in services.EVENT_FIELDS}
+        values["reminder_offsets"] = list(values["reminder_offsets"])
+        if change:
+            event = services.update_event(event=obj, status=form.cleaned_data["status"], **values)
+        else:
+            event = services.create_event(
+                section=form.cleaned_data["section"],
+                slug=form.cleaned_data["slug"],
+                status=form.cleaned_data["status"],
+                **values,
+            )
+        form.instance = event
+        obj.pk = event.pk
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not Session:
             return super().save_formset(request, form, formset, change)
+        # What ``BaseModelFormSet.save`` records, which the admin's history message reads.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for inline_form in formset.forms:
             if not inline_form.has_changed() or not hasattr(inline_form, "cleaned_data"):
                 continue
-            if inline_form.cleaned_data.get("DELETE") and inline_form.instance.pk:
-                services.delete_session(session=inline_form.instance)
+            if inline_form.cleaned_data.get("DELETE"):
+                if inline_form.instance.pk:
+                    services.delete_session(session=inline_form.instance)
+                    formset.deleted_objects.append(inline_form.instance)
             elif "schedule" in inline_form.cleaned_data:
-                save_session_form(inline_form, form.instance)
+                created = not inline_form.instance.pk
+                session = save_session_form(inline_form, form.instance)
+                if created:
+                    formset.new_objects.append(session)
+                else:
+                    formset.changed_objects.append((session, inline_form.changed_data))
         return None
 
     @admin.action(description=_("Publish the selected events"))

@@ -68,6 +68,25 @@ def ensure_section(*, slug: str, name: str | None = None) -> Section:
     return section
 
 
+def check_event_values(values: dict[str, Any], *, event: Event | None = None) -> None:
+    """Raise EventsError / TimeRuleError if ``values`` (every EVENT_FIELDS key) are not a valid
+    event; for an existing ``event``, also if its sessions would fall outside new dates."""
+    _check_event_values(values)
+    if event is None or (
+        values["start_date"] == event.start_date
+        and values["end_date"] == event.end_date
+        and values["timezone"] == event.timezone
+    ):
+        return
+    for session in event.sessions.exclude(status=SessionStatus.CANCELLED):
+        time_rules.check_within_dates(
+            time_rules.Schedule(session.starts_at, session.ends_at, session.timezone),
+            first_day=values["start_date"],
+            last_day=values["end_date"],
+            event_zone=values["timezone"],
+        )
+
+
 def _check_event_values(values: dict[str, Any]) -> None:
     time_rules.get_zone(values["timezone"], field="timezone")
     if values["end_date"] < values["start_date"]:
@@ -120,20 +139,8 @@ def update_event(*, event: Event, **changes: Any) -> Event:
     status = changes.pop("status", None)
     values = {field: getattr(event, field) for field in EVENT_FIELDS}
     values.update({key: value for key, value in changes.items() if key in EVENT_FIELDS})
-    _check_event_values(values)
+    check_event_values(values, event=event)
     values["reminder_offsets"] = sorted(set(values["reminder_offsets"]), reverse=True)
-    if (
-        values["start_date"] != event.start_date
-        or values["end_date"] != event.end_date
-        or (values["timezone"] != event.timezone)
-    ):
-        for session in event.sessions.exclude(status=SessionStatus.CANCELLED):
-            time_rules.check_within_dates(
-                time_rules.Schedule(session.starts_at, session.ends_at, session.timezone),
-                first_day=values["start_date"],
-                last_day=values["end_date"],
-                event_zone=values["timezone"],
-            )
     previous_offsets = list(event.reminder_offsets or ())
     for field, value in values.items():
         setattr(event, field, value)
@@ -141,16 +148,25 @@ def update_event(*, event: Event, **changes: Any) -> Event:
     if set(event.reminder_offsets) != set(previous_offsets):
         hooks.event_reminder_offsets_changed(event=event, previous=previous_offsets)
     if status is not None and status != event.status:
+        check_status_change(event, status)
         if status == EventStatus.PUBLISHED:
             publish_event(event=event)
-        elif status == EventStatus.CANCELLED:
-            cancel_event(event=event)
         else:
-            raise EventsError(
-                _("A published or cancelled event cannot go back to draft."), field="status"
-            )
+            cancel_event(event=event)
         event.refresh_from_db()
     return event
+
+
+def check_status_change(event: Event, status: str) -> None:
+    """Raise EventsError unless an event may go from its status to ``status``."""
+    if status == event.status:
+        return
+    if status == EventStatus.DRAFT:
+        raise EventsError(
+            _("A published or cancelled event cannot go back to draft."), field="status"
+        )
+    if event.status == EventStatus.CANCELLED:
+        raise EventsError(_("A cancelled event cannot be published again."), field="status")
 
 
 @transaction.atomic

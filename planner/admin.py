@@ -13,10 +13,11 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from core import time_rules
+from core import display, time_rules
 from core.errors import DomainError
 from core.regions import REGIONS
 from events import selectors
@@ -108,12 +109,29 @@ def planner_page(request):
                 rows=[(names[row.region], row) for row in rows],
                 search=search,
                 slots=[
-                    (slot, _add_session_url(event, slot, data["duration"])) for slot in search.slots
+                    (
+                        display.format_datetime(slot.starts_at, zone, get_language()),
+                        slot,
+                        _add_session_url(event, slot, data["duration"]),
+                        [
+                            (
+                                names[fit.region],
+                                display.format_time(fit.local_start, fit.zone, get_language()),
+                            )
+                            for fit in slot.regions
+                            if fit.comfortable
+                        ],
+                    )
+                    for slot in search.slots
                 ],
                 region_names=names,
             )
             if event:
-                context["coverage"] = planner_selectors.coverage_of(event)
+                coverage = planner_selectors.coverage_of(event)
+                context["coverage"] = coverage
+                context["coverage_rows"] = [
+                    (names.get(region.region, region.region), region) for region in coverage.regions
+                ]
                 context["event"] = event
     return TemplateResponse(request, "planner/planner_page.html", context)
 
@@ -128,12 +146,24 @@ def propose_and_create_editions(modeladmin, request, queryset):
         except DomainError as error:
             modeladmin.message_user(request, f"{session}: {error.message}", messages.WARNING)
             continue
-        times = ", ".join(item.starts_at.strftime("%Y-%m-%d %H:%M UTC") for item in created)
+        language = get_language()
+        event_zone = session.event.timezone
+        times = "; ".join(
+            _("%(title)s at %(local)s in %(city)s (%(event_time)s in %(event_city)s)")
+            % {
+                "title": item.title,
+                "local": display.format_datetime(item.starts_at, item.timezone, language),
+                "city": display.zone_city(item.timezone, language),
+                "event_time": display.format_datetime(item.starts_at, event_zone, language),
+                "event_city": display.zone_city(event_zone, language),
+            }
+            for item in created
+        )
         modeladmin.message_user(
             request,
             ngettext(
-                "%(session)s: created %(count)d edition (%(times)s).",
-                "%(session)s: created %(count)d editions (%(times)s).",
+                "%(session)s: created %(count)d edition: %(times)s.",
+                "%(session)s: created %(count)d editions: %(times)s.",
                 len(created),
             )
             % {"session": session, "count": len(created), "times": times},

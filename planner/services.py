@@ -12,13 +12,26 @@ from datetime import date
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from core.display import format_list
+from core.regions import REGIONS
 from events import services
 from events.models import Session
 from planner import engine
 from planner import selectors as planner_selectors
 from planner.errors import PlannerError
+
+
+def edition_title(root: Session, region_names: list[str]) -> str:
+    """``Working group (Asia and Oceania edition)``, in the session's own language."""
+    language = root.language or "en"
+    with translation.override(language):
+        regions = format_list([str(name) for name in region_names], language)
+        title = _("%(title)s (%(regions)s edition)") % {"title": root.title, "regions": regions}
+    field = Session._meta.get_field("title")
+    return title[: field.max_length]
 
 
 @dataclass(frozen=True)
@@ -120,6 +133,7 @@ def create_proposed_editions(
     root = request.root
     weights = planner_selectors.registrant_zone_weights(root.event)
     created = []
+    names = {region.code: region.name for region in REGIONS}
     for edition in proposal.options[option].editions:
         if edition.existing:
             continue
@@ -127,7 +141,7 @@ def create_proposed_editions(
         created.append(
             services.create_session(
                 event=root.event,
-                title=root.title,
+                title=edition_title(root, [names[code] for code in edition.serves]),
                 starts_at=edition.slot.starts_at,
                 ends_at=edition.slot.ends_at,
                 timezone=main_zone,

@@ -258,13 +258,19 @@ def test_editions_post_creates_them_in_one_step(organiser, event):
         for item in response.json()
     ]
     assert created == [
-        ("2026-04-28T09:30:00Z", "Asia/Kolkata", ["asia-oceania"], root.pk, "Working group"),
+        (
+            "2026-04-28T09:30:00Z",
+            "Asia/Kolkata",
+            ["asia-oceania"],
+            root.pk,
+            "Working group (Asia and Oceania edition)",
+        ),
         (
             "2026-04-28T15:00:00Z",
             "America/Los_Angeles",
             ["north-america"],
             root.pk,
-            "Working group",
+            "Working group (North America edition)",
         ),
     ]
     assert Session.objects.filter(edition_of=root).count() == 2
@@ -354,7 +360,8 @@ def test_admin_action_proposes_and_creates_editions(client, organiser, event):
         [(datetime(2026, 4, 28, 9, 30, tzinfo=UTC), "asia-oceania")],
     )
     assert [str(message) for message in response.context["messages"]] == [
-        "Working group: created 1 edition (2026-04-28 09:30 UTC)."
+        "Working group: created 1 edition: Working group (Asia and Oceania edition) at "
+        "Tue 28 Apr, 15:00 in Kolkata (Tue 28 Apr, 11:30 in Amsterdam)."
     ]
 
 
