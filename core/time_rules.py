@@ -18,6 +18,7 @@ import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
+from importlib import resources
 
 from django.utils.translation import gettext as _
 
@@ -59,6 +60,36 @@ def place_zone_names() -> frozenset[str]:
         for name in _available_zones()
         if name in _UTC_NAMES or not _FIXED_OFFSET_NAMES.match(name)
     )
+
+
+@lru_cache(maxsize=1)
+def _current_names() -> dict[str, str]:
+    """tzdata's links from old spellings to current names (``Asia/Calcutta`` →
+    ``Asia/Kolkata``, ``Europe/Kiev`` → ``Europe/Kyiv``, ``US/Eastern`` → ``America/New_York``),
+    read from the ``tzdata`` package's ``tzdata.zi``. A link that is itself a country's zone in
+    ``zone.tab`` is not an old spelling but a merge of identical data (``Europe/Amsterdam`` →
+    ``Europe/Brussels``) and is kept as it is."""
+    zoneinfo_files = resources.files("tzdata").joinpath("zoneinfo")
+    listed = {
+        line.split("\t")[2]
+        for line in zoneinfo_files.joinpath("zone.tab").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith("#")
+    }
+    links = {}
+    for line in zoneinfo_files.joinpath("tzdata.zi").read_text(encoding="utf-8").splitlines():
+        if line.startswith("L "):
+            _kind, target, name = line.split()
+            if name not in listed and name not in _UTC_NAMES and target in listed:
+                links[name] = target
+    return links
+
+
+def current_zone_name(name: str, *, field: str = "timezone") -> str:
+    """A zone name checked (:func:`get_zone`) and spelled as tzdata spells it today: legacy
+    names, as some browsers still report them, become the current ones."""
+    name = (name or "").strip()
+    get_zone(name, field=field)
+    return _current_names().get(name, name)
 
 
 def get_zone(name: str, *, field: str = "timezone") -> zoneinfo.ZoneInfo:
@@ -282,7 +313,7 @@ def resolve_schedule(
     given, and exactly one of ``ends_at`` (aware) and ``duration_minutes``.
     Raises TimeRuleError naming the field at fault.
     """
-    get_zone(timezone)
+    timezone = current_zone_name(timezone)
     if (starts_at is None) == (local_start is None):
         raise TimeRuleError(
             _("Give either starts_at (with an offset) or local_start with a timezone, not both."),

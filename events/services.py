@@ -125,6 +125,7 @@ def create_event(*, section: Section, slug: str, **values: Any) -> Event:
     """Create a draft (or, with ``status``, published) event in a section."""
     values.setdefault("languages", ["en"])
     values.setdefault("reminder_offsets", [24 * 60, 60])
+    values["timezone"] = time_rules.current_zone_name(values.get("timezone"), field="timezone")
     _check_event_values(values)
     if Event.objects.filter(slug=slug).exists():
         raise EventsError(_("An event with this slug already exists."), field="slug")
@@ -139,6 +140,7 @@ def update_event(*, event: Event, **changes: Any) -> Event:
     status = changes.pop("status", None)
     values = {field: getattr(event, field) for field in EVENT_FIELDS}
     values.update({key: value for key, value in changes.items() if key in EVENT_FIELDS})
+    values["timezone"] = time_rules.current_zone_name(values["timezone"], field="timezone")
     check_event_values(values, event=event)
     values["reminder_offsets"] = sorted(set(values["reminder_offsets"]), reverse=True)
     previous_offsets = list(event.reminder_offsets or ())

@@ -69,10 +69,9 @@ def viewer_zone(request: Request) -> str | None:
     if raw is None or raw == "":
         return None
     try:
-        time_rules.get_zone(raw, field="tz")
+        return time_rules.current_zone_name(raw, field="tz")
     except time_rules.TimeRuleError as error:
         raise ValidationError({"tz": [error.message]}) from None
-    return raw
 
 
 def require_organiser(request: Request, section: Section) -> None:

@@ -8,12 +8,15 @@ exactly what the service would pick for an empty zone.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 
 import pytz
+from django.utils import timezone as django_timezone
 from django.utils import translation
 
 from core import display
+from core.country_zones import country_zones
 from core.regions import REGIONS_BY_CODE, region_for_country
 from registrations.cleaning import suggest_timezone
 
@@ -22,6 +25,9 @@ from registrations.cleaning import suggest_timezone
 class CountryHint:
     zone: str  # the zone suggested for the country ("" when none fits)
     region: str  # the region's name in the language ("" when the country has none)
+    # When the country spans several zones: (zone, "City (UTC±hh:mm)") for each, the
+    # suggested one first, for the person to choose theirs; () otherwise.
+    zones: tuple[tuple[str, str], ...] = ()
 
 
 @lru_cache(maxsize=16)
@@ -46,18 +52,32 @@ def country_hint(country: str, language: str) -> CountryHint:
     code = (country or "").upper()
     if code not in pytz.country_names:
         return CountryHint(zone="", region="")
-    return CountryHint(zone=suggest_timezone(code), region=region_name(code, language))
-
-
-@lru_cache(maxsize=16)
-def _hints(language: str) -> tuple[tuple[str, str, str], ...]:
-    return tuple(
-        (code, hint.zone, hint.region)
-        for code in sorted(pytz.country_names)
-        for hint in [country_hint(code, language)]
+    zones = country_zones(code)
+    now = django_timezone.now()
+    choices = (
+        tuple(
+            (zone, f"{display.zone_city(zone, language)} ({display.format_offset_at(now, zone)})")
+            for zone in zones
+        )
+        if len(zones) > 1
+        else ()
+    )
+    return CountryHint(
+        zone=suggest_timezone(code), region=region_name(code, language), zones=choices
     )
 
 
-def country_hints(language: str) -> dict[str, dict[str, str]]:
-    """``{code: {"zone": …, "region": …}}`` for every country: the script's map (json_script)."""
-    return {code: {"zone": zone, "region": region} for code, zone, region in _hints(language)}
+@lru_cache(maxsize=16)
+def _hints(language: str, day: date) -> tuple[tuple[str, CountryHint], ...]:
+    del day  # the offsets shown are today's: the cache lasts a day
+    return tuple((code, country_hint(code, language)) for code in sorted(pytz.country_names))
+
+
+def country_hints(language: str) -> dict[str, dict[str, object]]:
+    """``{code: {"zone": …, "region": …, "zones": [[zone, label], …]}}`` for every country
+    (``zones`` only for a country of several): the script's map (json_script)."""
+    return {
+        code: {"zone": hint.zone, "region": hint.region}
+        | ({"zones": [list(pair) for pair in hint.zones]} if hint.zones else {})
+        for code, hint in _hints(language, django_timezone.now().date())
+    }

@@ -57,12 +57,13 @@ def register_page(request: HttpRequest, slug: str) -> HttpResponse:
         )
 
     def page(form: RegistrationForm, status: int = 200) -> HttpResponse:
-        country = form["country"].value() or ""
+        hint = country_hint(form["country"].value() or "", language)
         context = {
             "event": event,
             "form": form,
             "viewer_city": display.zone_city(viewer.zone, language),
-            "region": country_hint(country, language).region,
+            "region": hint.region,
+            "country_zones": hint.zones,
             "zone_choices": zone_choices(language),
             "country_hints": country_hints(language),
             "follow_zone": follow_zone_data(viewer) if request.method == "GET" else None,

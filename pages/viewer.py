@@ -45,14 +45,19 @@ def resolve_viewer_zone(request, *, default: str) -> ViewerZone:
     error = ""
     if asked:
         try:
-            time_rules.get_zone(asked, field=ZONE_PARAM)
+            zone = time_rules.current_zone_name(asked, field=ZONE_PARAM)
         except time_rules.TimeRuleError as refused:
             error = str(refused.message)
         else:
-            return ViewerZone(zone=asked, source="query")
+            return ViewerZone(zone=zone, source="query")
     remembered = request.COOKIES.get(ZONE_COOKIE, "").strip()
     if remembered and _valid(remembered):
-        return ViewerZone(zone=remembered, source="cookie", error=error, asked=asked[:64])
+        return ViewerZone(
+            zone=time_rules.current_zone_name(remembered),
+            source="cookie",
+            error=error,
+            asked=asked[:64],
+        )
     return ViewerZone(zone=default, source="default", error=error, asked=asked[:64])
 
 

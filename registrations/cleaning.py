@@ -18,6 +18,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from core import time_rules
+from core.country_zones import most_populous_zone
 from core.tokens import new_token as new_token  # the participant's links (services use it)
 from registrations.enums import QuestionKind
 from registrations.errors import RegistrationsError
@@ -87,14 +88,8 @@ def clean_country(value: Any) -> str:
 
 
 def suggest_timezone(country: str) -> str:
-    """The first zone pytz lists for a country (its most populous), or "" if none fits."""
-    for zone in pytz.country_timezones.get(country, ()) if country else ():
-        try:
-            time_rules.get_zone(zone)
-        except time_rules.TimeRuleError:
-            continue
-        return zone
-    return ""
+    """The zone where most of the country's people live, or "" if none fits."""
+    return most_populous_zone(country)
 
 
 def clean_timezone(value: Any, *, country: str) -> str:
@@ -103,10 +98,9 @@ def clean_timezone(value: Any, *, country: str) -> str:
     if not zone:
         return suggest_timezone(country)
     try:
-        time_rules.get_zone(zone, field="timezone")
+        return time_rules.current_zone_name(zone, field="timezone")
     except time_rules.TimeRuleError as error:
         raise RegistrationsError(error.message, field="timezone") from None
-    return zone
 
 
 def clean_language(value: Any, *, supported: Iterable[str], default: str) -> str:

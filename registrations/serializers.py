@@ -77,6 +77,22 @@ class RegistrationAnswerSerializer(serializers.Serializer):
 
     status = serializers.CharField()
     sessions = PlaceSerializer(many=True)
+    timezone = serializers.CharField(
+        required=False,
+        help_text=_("The zone the participant's times are shown in (only in a 201 answer)."),
+    )
+    timezone_assumed = serializers.BooleanField(
+        required=False,
+        help_text=_("True when no zone was given and the country's most populous one was assumed."),
+    )
+    country_timezones = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text=_(
+            "When the zone was assumed: every zone of the country, the assumed one first, "
+            "to offer a choice (change it with PATCH on the manage link)."
+        ),
+    )
     manage_url = serializers.URLField(required=False)
     calendar_url = serializers.URLField(required=False)
     detail = serializers.CharField(required=False)

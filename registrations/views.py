@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
+from core.country_zones import country_zones
 from core.pagination import PageNumberPagination
 from core.responses import private
 from events.enums import EventStatus
@@ -126,8 +127,13 @@ class EventRegistrations(APIView):
                     status=status.HTTP_202_ACCEPTED,
                 )
             )
+        zone = result.participant.timezone
+        assumed = bool(zone) and not (asked.get("timezone") or "").strip()
         body = {
             "status": result.registration.status,
+            "timezone": zone,
+            "timezone_assumed": assumed,
+            "country_timezones": list(country_zones(result.participant.country)) if assumed else [],
             "sessions": [
                 {
                     "session": place.session_id,

@@ -67,8 +67,7 @@ def subscribe(
             % {"choices": ", ".join(sorted(SUPPORTED_LANGUAGES))},
             field="language",
         )
-    zone = timezone_name or region.zones[0]
-    time_rules.get_zone(zone, field="timezone")
+    zone = time_rules.current_zone_name(timezone_name or region.zones[0], field="timezone")
     subscription = (
         Subscription.objects.select_for_update().filter(email__iexact=email, region=region).first()
     )

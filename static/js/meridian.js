@@ -153,11 +153,32 @@
       element.hidden = true;
     });
     var suggested = zone.value;
+    var several = document.getElementById("country-zones");
+    var choice = document.getElementById("country-zone");
+    if (choice) {
+      choice.addEventListener("change", function () {
+        zone.value = choice.value;
+        suggested = choice.value;
+      });
+    }
     country.addEventListener("change", function () {
       var found = hints[country.value];
       if (found && found.zone && (!zone.value || zone.value === suggested)) {
         zone.value = found.zone;
         suggested = found.zone;
+      }
+      // A country of several zones: its zones to choose from, the suggested one first.
+      if (several && choice) {
+        var zones = (found && found.zones) || [];
+        choice.replaceChildren();
+        zones.forEach(function (pair) {
+          var option = document.createElement("option");
+          option.value = pair[0];
+          option.textContent = pair[1];
+          option.selected = pair[0] === zone.value;
+          choice.appendChild(option);
+        });
+        several.hidden = zones.length === 0;
       }
       if (hint && regionName) {
         regionName.textContent = found ? found.region : "";

@@ -334,3 +334,19 @@ def test_comfort_follows_the_offset_of_that_date(zone, day):
 )
 def test_day_starts_and_ends_in_its_zone(day, zone, bounds):
     assert (time_rules.day_starts_at(day, zone), time_rules.day_ends_at(day, zone)) == bounds
+
+
+def test_legacy_zone_spellings_are_read_as_tzdatas_current_names():
+    names = ["Asia/Katmandu", "Asia/Calcutta", "Europe/Kiev", "US/Pacific", "Asia/Saigon"]
+    assert [time_rules.current_zone_name(name) for name in names] == [
+        "Asia/Kathmandu",
+        "Asia/Kolkata",
+        "Europe/Kyiv",
+        "America/Los_Angeles",
+        "Asia/Ho_Chi_Minh",
+    ]
+    # A country's own zone that tzdata merged with an identical one keeps its name.
+    kept = ["Europe/Amsterdam", "Europe/Oslo", "UTC", "Asia/Kolkata", "Atlantic/Reykjavik"]
+    assert [time_rules.current_zone_name(name) for name in kept] == kept
+    with pytest.raises(time_rules.TimeRuleError):
+        time_rules.current_zone_name("Asia/Katmandoo")

@@ -283,3 +283,28 @@ def test_browser_registration_error_is_shown_in_place_and_focused(browser, live_
         "id_timezone",
         "Ana",
     )
+
+
+def test_browser_a_country_of_several_zones_offers_them_to_choose_from(browser, live_server):
+    make_event()
+    context = browser.new_context(timezone_id="Europe/Lisbon", locale="en-GB")
+    page = context.new_page()
+    page.goto(f"{live_server.url}/events/midterm/register/")
+    page.wait_for_url(re.compile(r"[?&]tz=Europe%2FLisbon"))
+    hidden_before = page.is_hidden("#country-zones")
+    page.select_option("#id_country", "BR")
+    offered = page.locator("#country-zone option").all_inner_texts()
+    suggested = page.input_value("#id_timezone")
+    page.select_option("#country-zone", "America/Manaus")
+    chosen = page.input_value("#id_timezone")
+    page.select_option("#id_country", "KE")  # a choice among Brazil's zones: Kenya's now
+    kept = (page.input_value("#id_timezone"), page.is_hidden("#country-zones"))
+    context.close()
+    assert (hidden_before, suggested, chosen, kept) == (
+        True,
+        "America/Sao_Paulo",
+        "America/Manaus",
+        ("Africa/Nairobi", True),
+    )
+    assert len(offered) == 16 and offered[0] == "São Paulo (UTC-03:00)"
+    assert "Manaus (UTC-04:00)" in offered

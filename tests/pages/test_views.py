@@ -90,6 +90,16 @@ def test_event_page_renders_in_the_zone_asked_and_remembers_it(client, schedule)
     assert texts(html, "zone-summary") == ["Times are shown for Tokyo (Japan Standard Time)."]
 
 
+def test_a_legacy_zone_spelling_from_a_browser_is_shown_by_its_current_name(client, schedule):
+    response = client.get("/events/midterm/?tz=Asia/Katmandu", HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert (response.status_code, response.cookies["meridian_tz"].value) == (
+        200,
+        "Asia/Kathmandu",
+    )
+    assert texts(html, "zone-summary") == ["Times are shown for Kathmandu (Nepal Time)."]
+
+
 def test_event_page_uses_the_cookie_then_the_events_zone(client, schedule):
     client.cookies["meridian_tz"] = "America/Los_Angeles"
     remembered = client.get("/events/midterm/", HTTP_ACCEPT_LANGUAGE="en").content.decode()

@@ -66,9 +66,31 @@ def test_post_registration_answers_with_places_and_links(api, make_session, sett
                 "personal_join_url": personal_join_url(seat.pk, participant.token),
             },
         ],
+        "timezone": "Africa/Nairobi",
+        "timezone_assumed": True,
+        "country_timezones": ["Africa/Nairobi"],
         "manage_url": f"{settings.SITE_URL}/registrations/{participant.token}/",
         "calendar_url": f"{settings.SITE_URL}/calendars/{participant.token}.ics",
     }
+
+
+def test_a_zone_assumed_from_a_country_of_several_says_so_and_offers_the_others(api, make_session):
+    session = make_session("Plenary")
+    assumed = post(api, sessions=[session.pk], country="BR").json()
+    given = post(
+        api, email="bia@example.org", sessions=[session.pk], country="BR", timezone="America/Manaus"
+    ).json()
+    assert (assumed["timezone"], assumed["timezone_assumed"], assumed["country_timezones"][:3]) == (
+        "America/Sao_Paulo",
+        True,
+        ["America/Sao_Paulo", "America/Noronha", "America/Belem"],
+    )
+    assert len(assumed["country_timezones"]) == 16
+    assert (given["timezone"], given["timezone_assumed"], given["country_timezones"]) == (
+        "America/Manaus",
+        False,
+        [],
+    )
 
 
 def test_post_registration_again_reveals_nothing_of_the_earlier_one(api, make_session):
@@ -388,7 +410,7 @@ def test_self_service_get_shows_own_registrations_only(api, make_session, settin
         "organisation": "",
         "country": "BR",
         "region": "latin-america-caribbean",
-        "timezone": "America/Noronha",
+        "timezone": "America/Sao_Paulo",
         "language": "en",
         "reminders": True,
         "digest": False,
@@ -521,3 +543,18 @@ def test_knowing_an_email_never_yields_the_token_or_sessions(api, make_session, 
         assert victim not in response.content.decode()
         assert "Secret session" not in response.content.decode()
     assert selectors.participant_by_token(victim).email == "victim@example.org"
+
+
+def test_a_legacy_zone_spelling_is_stored_and_shown_by_its_current_name(api, make_session):
+    session = make_session("Plenary")
+    response = post(api, sessions=[session.pk], country="NP", timezone="Asia/Katmandu")
+    stored = Participant.objects.get().timezone
+    changed = api.patch(
+        f"/api/registrations/{token_of(response)}/", {"timezone": "Asia/Calcutta"}, format="json"
+    )
+    assert (response.json()["timezone"], stored, changed.status_code) == (
+        "Asia/Kathmandu",
+        "Asia/Kathmandu",
+        200,
+    )
+    assert Participant.objects.get().timezone == "Asia/Kolkata"
