@@ -11,8 +11,9 @@ live everywhere and "14:00 in Berlin" is the form the product speaks.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
@@ -130,6 +131,26 @@ def zone_city(zone: str, language: str) -> str:
 def zone_long_name(zone: str, language: str, at: datetime) -> str:
     """The zone's name at an instant (summer or winter), e.g. ``Central European Summer Time``."""
     return babel_dates.get_timezone_name(local(at, zone), "long", locale=babel_locale(language))
+
+
+def zone_names_at(zone: str, language: str, instants: Iterable[datetime]) -> str:
+    """The zone's long names at the instants shown, each once in order, e.g. ``Eastern
+    Standard Time`` for a February series or ``Eastern Standard Time and Eastern Daylight
+    Time`` for one that crosses the change; at the present instant when none is given."""
+    names = list(dict.fromkeys(zone_long_name(zone, language, at) for at in instants)) or [
+        zone_long_name(zone, language, datetime.now(tz=UTC))
+    ]
+    return format_list(names, language)
+
+
+def zone_label(zone: str, language: str, instants: Iterable[datetime] = ()) -> str:
+    """One rule for naming a zone to a person, in pages and emails alike: its city and its
+    names at the instants shown, e.g. ``Lagos (West Africa Standard Time)``."""
+    with translation.override(language):
+        return _("%(city)s (%(names)s)") % {
+            "city": zone_city(zone, language),
+            "names": zone_names_at(zone, language, instants),
+        }
 
 
 @dataclass(frozen=True)

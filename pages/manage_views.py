@@ -121,6 +121,15 @@ def _page(
         "preferences": preferences,
         "zone": zone,
         "zone_city": display.zone_city(zone, language),
+        "zone_names": display.zone_names_at(
+            zone,
+            language,
+            [
+                place.session.starts_at
+                for registration in registrations
+                for place in registration["registration"].session_registrations.all()
+            ],
+        ),
         "zone_choices": zone_choices(language),
         **comfortable_window(),
         "links": personal_links(site=site_url(request), token=participant.token),

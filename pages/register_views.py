@@ -131,6 +131,9 @@ def _confirmation(request, event, form, result, viewer_zone: str, language: str)
             "waitlisted": any(not place.confirmed for place in places),
             "zone": zone,
             "zone_city": display.zone_city(zone, language),
+            "zone_names": display.zone_names_at(
+                zone, language, [place.session.starts_at for place in result.session_registrations]
+            ),
             "links": personal_links(site=site_url(request), token=result.participant.token),
         },
     )

@@ -23,13 +23,14 @@ from pages.viewer import (
 )
 
 
-def _zone_context(viewer: ViewerZone, language: str) -> dict:
-    """What the zone form, the script and the "outside comfortable hours" mark need."""
+def _zone_context(viewer: ViewerZone, language: str, instants: list) -> dict:
+    """What the zone form, the script and the "outside comfortable hours" mark need; the
+    zone is named as it is at the ``instants`` shown (summer or winter time, or both)."""
     start, end = settings.COMFORTABLE_HOURS
     return {
         "viewer": viewer,
         "viewer_city": display.zone_city(viewer.zone, language),
-        "viewer_zone_name": display.zone_long_name(viewer.zone, language, timezone.now()),
+        "viewer_zone_name": display.zone_names_at(viewer.zone, language, instants),
         "zone_choices": zone_choices(language),
         "zone_data": follow_zone_data(viewer),
         "comfortable_from": f"{start:02d}:00",
@@ -88,7 +89,7 @@ def event_page(request: HttpRequest, slug: str) -> HttpResponse:
         "feed": calendar_links.event_links(
             site_url=site_url(request), slug=event.slug, title=event.title
         ),
-        **_zone_context(viewer, language),
+        **_zone_context(viewer, language, [session.starts_at for session in shown.sessions]),
     }
     return _render_in_zone(request, "pages/event.html", context, viewer)
 
@@ -126,6 +127,6 @@ def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
             for pk, view in views.items()
             if pk != session.pk and not view.cancelled
         ],
-        **_zone_context(viewer, language),
+        **_zone_context(viewer, language, [session.starts_at]),
     }
     return _render_in_zone(request, "pages/session.html", context, viewer)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from core import display
 from notifications.digests import selectors
 from notifications.digests.windows import digest_window
 from notifications.enums import MessageKind, SubscriptionState
@@ -34,7 +35,7 @@ def render_subscription_confirm(message: OutboxMessage, cache: dict) -> Rendered
             "confirm_url": (
                 f"{settings.SITE_URL}/subscriptions/{subscription.confirm_token}/confirm/"
             ),
-            "timezone": subscription.timezone,
+            "timezone": display.zone_label(subscription.timezone, message.language),
         },
         language=message.language,
     )
@@ -66,7 +67,9 @@ def render_region_digest(message: OutboxMessage, cache: dict) -> Rendered | Skip
         {
             "region": region.display_name,
             "items": items,
-            "timezone": message.timezone,
+            "timezone": display.zone_label(
+                message.timezone, message.language, [session.starts_at for session in sessions]
+            ),
             "unsubscribe_url": url,
         },
         language=message.language,

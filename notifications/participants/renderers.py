@@ -175,7 +175,7 @@ def _session_email(
     }
     context = {
         "session": shown,
-        "timezone": zone,
+        "timezone": display.zone_label(zone, language, [session.starts_at]),
         **extra,
     }
     return _render(template, participant, context, language=language)
@@ -233,7 +233,13 @@ def render_registration_confirmed(message, cache, participant, language) -> Rend
     rendered = _render(
         "registration_confirmed",
         participant,
-        {"event_title": registration.event.title, "items": items, "timezone": zone},
+        {
+            "event_title": registration.event.title,
+            "items": items,
+            "timezone": display.zone_label(
+                zone, language, [place.session.starts_at for place in places]
+            ),
+        },
         language=language,
     )
     confirmed = [

@@ -190,3 +190,20 @@ def test_session_times_gives_both_zones_when_they_differ():
         "yours": "Dienstag, 28. April 2026, 21:00–22:30 (Asia/Tokyo, UTC+09:00)",
         "session": "Dienstag, 28. April 2026, 08:00–09:30 (America/New_York, UTC-04:00)",
     }
+
+
+def test_a_zone_is_named_at_the_instants_shown_and_by_one_rule_everywhere():
+    winter, summer = datetime(2027, 2, 10, 15, tzinfo=UTC), datetime(2027, 4, 7, 15, tzinfo=UTC)
+    assert [
+        display.zone_label("America/New_York", "en", [winter, winter]),
+        display.zone_label("America/New_York", "en", [winter, summer]),
+        display.zone_label("Pacific/Auckland", "en", [datetime(2026, 5, 18, tzinfo=UTC)]),
+        display.zone_label("Africa/Lagos", "fr", [summer]),
+        display.zone_label("Asia/Shanghai", "zh-hans", [summer]),
+    ] == [
+        "New York (Eastern Standard Time)",
+        "New York (Eastern Standard Time and Eastern Daylight Time)",
+        "Auckland (New Zealand Standard Time)",
+        "Lagos (heure d’Afrique de l’Ouest)",
+        "上海（中国标准时间）",
+    ]

@@ -92,7 +92,7 @@ def test_drain_sends_the_digest_with_times_in_both_zones_and_one_click_unsubscri
     )
     text = message.get_body(("plain",)).get_content()
     assert text.splitlines()[:6] == [
-        "Sessions for Europe this week. Times are in Europe/London.",
+        "Sessions for Europe this week. Times are in London (British Summer Time).",
         "",
         "* Opening plenary (Midterm meeting)",
         "  Tuesday, 28 April 2026, 13:00–14:30 (Europe/London, UTC+01:00)",

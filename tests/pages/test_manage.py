@@ -150,7 +150,9 @@ def test_manage_preferences_change_zone_language_and_reminders(client, ana):
         False,
         True,
     )
-    assert texts(page(client, ana), "zone-summary") == ["Times are shown for Tokyo (Asia/Tokyo)."]
+    assert texts(page(client, ana), "zone-summary") == [
+        "Times are shown for Tokyo (Japan Standard Time)."
+    ]
 
 
 def test_manage_preferences_refusal_shows_next_to_the_zone(client, ana):

@@ -89,7 +89,9 @@ def test_register_new_participant_sees_places_and_personal_links(client, offer):
         "Tue 28 Apr, 09:00–10:00 WG Europe Confirmed",
         "Tue 28 Apr, 12:00–13:00 Panel Confirmed",
     ]
-    assert texts(html, "zone-summary") == ["Times are shown for São Paulo (America/Sao_Paulo)."]
+    assert texts(html, "zone-summary") == [
+        "Times are shown for São Paulo (Brasilia Standard Time)."
+    ]
     assert texts(html, "manage-link") == [f"http://testserver/registrations/{participant.token}/"]
     assert f'value="http://testserver/calendars/{participant.token}.ics"' in html
     assert f'href="webcal://testserver/calendars/{participant.token}.ics"' in html

@@ -90,6 +90,14 @@ def test_event_page_renders_in_the_zone_asked_and_remembers_it(client, schedule)
     assert texts(html, "zone-summary") == ["Times are shown for Tokyo (Japan Standard Time)."]
 
 
+def test_the_zone_is_named_as_it_is_on_the_days_shown_not_today(client, schedule):
+    # The sessions are in April (summer time in Paris), whatever today's date.
+    html = client.get("/events/midterm/?tz=Europe/Paris", HTTP_ACCEPT_LANGUAGE="en").content
+    assert texts(html.decode(), "zone-summary") == [
+        "Times are shown for Paris (Central European Summer Time)."
+    ]
+
+
 def test_a_legacy_zone_spelling_from_a_browser_is_shown_by_its_current_name(client, schedule):
     response = client.get("/events/midterm/?tz=Asia/Katmandu", HTTP_ACCEPT_LANGUAGE="en")
     html = response.content.decode()
