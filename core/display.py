@@ -218,7 +218,8 @@ def format_offset_at(instant: datetime, zone: str) -> str:
 
 def format_span(starts_at: datetime, ends_at: datetime, *, zone: str, language: str) -> str:
     """A session's start and end in one zone with the zone named, e.g.
-    ``Tuesday, 28 April 2026, 14:00–15:30 (Europe/London, UTC+01:00)``.
+    ``Tuesday, 28 April 2026, 14:00–15:30 (London, UTC+01:00)``: the zone by its city in
+    the language, as pages name it, and its offset at the start.
 
     The end carries its own date when it falls on another local day there.
     """
@@ -230,7 +231,7 @@ def format_span(starts_at: datetime, ends_at: datetime, *, zone: str, language: 
             "date": format_day(starts_at, zone, language),
             "start": format_time(starts_at, zone, language),
             "end": end,
-            "zone": zone,
+            "zone": zone_city(zone, language),
             "offset": format_offset_at(starts_at, zone),
         }
 

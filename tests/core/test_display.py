@@ -146,13 +146,11 @@ def test_format_span_names_the_zone_and_offset_in_each_language():
             ("ru", "Asia/Kolkata"),
         ]
     } == {
-        ("en", "Europe/London"): ("Tuesday, 28 April 2026, 13:00–14:30 (Europe/London, UTC+01:00)"),
-        ("fr", "Europe/Paris"): "mardi 28 avril 2026, 14:00–15:30 (Europe/Paris, UTC+02:00)",
-        ("zh-hans", "Asia/Shanghai"): (
-            "2026年4月28日星期二 20:00–21:30（Asia/Shanghai，UTC+08:00）"
-        ),
+        ("en", "Europe/London"): ("Tuesday, 28 April 2026, 13:00–14:30 (London, UTC+01:00)"),
+        ("fr", "Europe/Paris"): "mardi 28 avril 2026, 14:00–15:30 (Paris, UTC+02:00)",
+        ("zh-hans", "Asia/Shanghai"): ("2026年4月28日星期二 20:00–21:30（上海，UTC+08:00）"),
         ("ru", "Asia/Kolkata"): (
-            "вторник, 28 апреля 2026\u202fг., 17:30–19:00 (Asia/Kolkata, UTC+05:30)"
+            "вторник, 28 апреля 2026\u202fг., 17:30–19:00 (Калькутта, UTC+05:30)"
         ),
     }
 
@@ -165,7 +163,7 @@ def test_format_span_when_it_ends_the_next_local_day_dates_the_end():
             zone="Asia/Tokyo",
             language="en",
         )
-        == "Tuesday, 28 April 2026, 23:00–Wednesday, 29 April 2026 01:00 (Asia/Tokyo, UTC+09:00)"
+        == "Tuesday, 28 April 2026, 23:00–Wednesday, 29 April 2026 01:00 (Tokyo, UTC+09:00)"
     )
 
 
@@ -176,7 +174,7 @@ def test_session_times_leaves_out_the_session_zone_when_it_is_the_viewers():
         session_zone="Europe/Paris",
         viewer_zone="Europe/Paris",
         language="en",
-    ) == {"yours": "Tuesday, 28 April 2026, 14:00–15:30 (Europe/Paris, UTC+02:00)", "session": ""}
+    ) == {"yours": "Tuesday, 28 April 2026, 14:00–15:30 (Paris, UTC+02:00)", "session": ""}
 
 
 def test_session_times_gives_both_zones_when_they_differ():
@@ -187,8 +185,8 @@ def test_session_times_gives_both_zones_when_they_differ():
         viewer_zone="Asia/Tokyo",
         language="de",
     ) == {
-        "yours": "Dienstag, 28. April 2026, 21:00–22:30 (Asia/Tokyo, UTC+09:00)",
-        "session": "Dienstag, 28. April 2026, 08:00–09:30 (America/New_York, UTC-04:00)",
+        "yours": "Dienstag, 28. April 2026, 21:00–22:30 (Tokio, UTC+09:00)",
+        "session": "Dienstag, 28. April 2026, 08:00–09:30 (New York, UTC-04:00)",
     }
 
 
