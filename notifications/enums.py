@@ -23,6 +23,10 @@ class MessageKind(models.TextChoices):
     WAITLIST_PROMOTED = "waitlist_promoted", _("Seat from the waitlist")
     RECORDING_AVAILABLE = "recording_available", _("Recording available")
     SESSION_DROPPED = "session_dropped", _("Place given up")
+    # One seat's invitation, update or cancellation for calendars, with a one-line body: when
+    # one action touches several seats, the person reads one email and each UID travels in
+    # its own iMIP message (RFC 6047 expects one UID per message).
+    CALENDAR_UPDATE = "calendar_update", _("Calendar update")
 
 
 class SubscriptionState(models.TextChoices):

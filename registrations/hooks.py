@@ -16,9 +16,9 @@ participant_registered = Hook("participant_registered")
 #: ``session_registrations``.
 sessions_added = Hook("sessions_added")
 
-#: A participant gave up their place (seat or waitlist) in one session.
-#: Arguments: ``session_registration``.
-session_dropped = Hook("session_dropped")
+#: A participant gave up places (seats or waitlist places) in one action: one session, or
+#: several through one change of their manage link. Arguments: ``session_registrations``.
+sessions_dropped = Hook("sessions_dropped")
 
 #: A waitlisted participant got a seat because one was released.
 #: Arguments: ``session_registration``.

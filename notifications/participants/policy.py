@@ -54,6 +54,7 @@ PLACE_KINDS = (
     MessageKind.WAITLIST_PROMOTED,
     MessageKind.RECORDING_AVAILABLE,
     MessageKind.SESSION_DROPPED,
+    MessageKind.CALENDAR_UPDATE,
 )
 NEVER_SENT = (OutboxState.CANCELLED, OutboxState.SKIPPED)
 
@@ -237,7 +238,24 @@ def _confirmed_participants(
 # ------------------------------------------------------------------------- registrations
 
 
-def _confirmation_row(registration: Registration, places: Sequence[Place]) -> dict:
+def _calendar_rows(places: Sequence[Place], *, method: str) -> list[dict]:
+    """One calendar-only message per seat (``REQUEST`` or ``CANCEL``), for an action that
+    touched several seats at once: their UIDs may not share one iMIP message."""
+    return [
+        {
+            "kind": MessageKind.CALENDAR_UPDATE,
+            "dedupe_key": f"calendar:{method}:{place.pk}:"
+            f"{(place.cancelled_at or place.updated_at or timezone.now()).isoformat()}",
+            "payload": {"method": method},
+            **_about(place.participant, place.session),
+        }
+        for place in places
+    ]
+
+
+def _confirmation_row(
+    registration: Registration, places: Sequence[Place], *, calendar_separately: bool = False
+) -> dict:
     stamp = ",".join(
         f"{place.pk}@{place.updated_at.isoformat() if place.updated_at else ''}"
         for place in sorted(places, key=lambda item: item.pk)
@@ -249,7 +267,10 @@ def _confirmation_row(registration: Registration, places: Sequence[Place]) -> di
     return {
         "kind": MessageKind.REGISTRATION_CONFIRMED,
         "dedupe_key": f"registration-confirmed:{registration.pk}:{digest}",
-        "payload": {"sessions": [place.session_id for place in places]},
+        "payload": {
+            "sessions": [place.session_id for place in places],
+            "calendar_separately": calendar_separately,
+        },
         **_about(participant, event_id=registration.event_id),
     }
 
@@ -263,7 +284,13 @@ def plan_registration_emails(
     has no rows yet: the confirmation and every reminder go in one statement."""
     participant, event = registration.participant, registration.event
     now = timezone.now()
-    rows = [_confirmation_row(registration, places)]
+    confirmed = [place for place in places if place.status == SeatStatus.CONFIRMED]
+    for place in confirmed:
+        place.participant = participant
+    several = len(confirmed) > 1
+    rows = [_confirmation_row(registration, places, calendar_separately=several)]
+    if several:
+        rows += _calendar_rows(confirmed, method="REQUEST")
     for place in places:
         if place.status != SeatStatus.CONFIRMED:
             continue
@@ -313,17 +340,39 @@ def drop_place_emails(*, places: Iterable[Place]) -> int:
         _cancel(participant_id=participant_id, session_id__in=sessions, kind__in=PLACE_KINDS)
         for participant_id, sessions in by_participant.items()
     )
-    _write(
-        [
+    # A waitlist place was never in a calendar: only seats given up are told about.
+    seats: dict[tuple[int, int], list[Place]] = defaultdict(list)
+    for place in places:
+        if place.confirmed_at is not None:
+            seats[(place.participant_id, place.session.event_id)].append(place)
+    rows = []
+    for given_up in seats.values():
+        if len(given_up) == 1:
+            [place] = given_up
+            rows.append(
+                {
+                    "kind": MessageKind.SESSION_DROPPED,
+                    "dedupe_key": _dropped_key(place),
+                    **_about(place.participant, place.session),
+                }
+            )
+            continue
+        # One action, several seats: one email that lists them, and a calendar-only
+        # CANCEL per seat.
+        first = given_up[0]
+        rows.append(
             {
                 "kind": MessageKind.SESSION_DROPPED,
-                "dedupe_key": _dropped_key(place),
-                **_about(place.participant, place.session),
+                "dedupe_key": f"sessions-dropped:{first.participant_id}:"
+                + hashlib.sha256(
+                    ",".join(_dropped_key(place) for place in given_up).encode()
+                ).hexdigest()[:24],
+                "payload": {"sessions": [place.session_id for place in given_up]},
+                **_about(first.participant, event_id=first.session.event_id),
             }
-            for place in places
-            if place.confirmed_at is not None  # a waitlist place was never in a calendar
-        ]
-    )
+        )
+        rows += _calendar_rows(given_up, method="CANCEL")
+    _write(rows)
     return cancelled
 
 

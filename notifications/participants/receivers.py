@@ -37,8 +37,8 @@ def _sessions_added(*, registration, session_registrations) -> None:
         policy.plan_registration_emails(registration=registration, places=session_registrations)
 
 
-def _session_dropped(*, session_registration) -> None:
-    policy.drop_place_emails(places=[session_registration])
+def _sessions_dropped(*, session_registrations) -> None:
+    policy.drop_place_emails(places=session_registrations)
 
 
 def _seat_confirmed_from_waitlist(*, session_registration) -> None:
@@ -64,7 +64,7 @@ def connect() -> None:
     event_hooks.event_reminder_offsets_changed.connect(_reminder_offsets_changed)
     registration_hooks.participant_registered.connect(_participant_registered)
     registration_hooks.sessions_added.connect(_sessions_added)
-    registration_hooks.session_dropped.connect(_session_dropped)
+    registration_hooks.sessions_dropped.connect(_sessions_dropped)
     registration_hooks.seat_confirmed_from_waitlist.connect(_seat_confirmed_from_waitlist)
     registration_hooks.registration_cancelled.connect(_registration_cancelled)
     registration_hooks.participant_preferences_changed.connect(_preferences_changed)

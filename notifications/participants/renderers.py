@@ -17,6 +17,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core import signing
 from django.utils import timezone, translation
+from django.utils.html import format_html
 
 from calendars import ical
 from core import display
@@ -230,12 +231,14 @@ def render_registration_confirmed(message, cache, participant, language) -> Rend
         }
         for place in places
     ]
+    separately = bool(message.payload.get("calendar_separately"))
     rendered = _render(
         "registration_confirmed",
         participant,
         {
             "event_title": registration.event.title,
             "items": items,
+            "calendar_separately": separately,
             "timezone": display.zone_label(
                 zone, language, [place.session.starts_at for place in places]
             ),
@@ -247,16 +250,21 @@ def render_registration_confirmed(message, cache, participant, language) -> Rend
         for place in places
         if place.status == SeatStatus.CONFIRMED and not place.session.is_cancelled
     ]
+    if separately:
+        return rendered  # each seat's invitation is a message of its own (calendar_update)
     for place in confirmed:
-        session = place.session
+        # Planned with one seat: its invitation is this email's iMIP part. (Should more be
+        # confirmed by now, each still gets its own UID's part only as an attachment.)
         calendar = _calendar(
-            session,
+            place.session,
             participant,
             method="REQUEST",
             join_url=personal_join_url(place.pk, participant.token),
         )
-        rendered.attachments.append((f"session-{session.pk}.ics", calendar, "application/ics"))
-        if len(confirmed) == 1:
+        rendered.attachments.append(
+            (f"session-{place.session_id}.ics", calendar, "application/ics")
+        )
+        if place is confirmed[0]:
             rendered.alternatives.append((calendar, "text/calendar; method=REQUEST"))
     return rendered
 
@@ -412,6 +420,8 @@ def render_recording_available(message, cache, participant, language) -> Rendere
 def render_session_dropped(message, cache, participant, language) -> Rendered | Skip:
     """The participant gave up their seat: the iMIP ``CANCEL`` takes the session out of the
     calendar the invitation put it in (no join link: the place is gone)."""
+    if message.payload.get("sessions"):
+        return _render_places_given_up(message, cache, participant, language)
     session = message.session
     if session is None:
         return Skip("the session was deleted")
@@ -427,3 +437,68 @@ def render_session_dropped(message, cache, participant, language) -> Rendered | 
         without_join_link=True,
     )
     return attach_invitation(rendered, session, participant, method="CANCEL")
+
+
+def _render_places_given_up(message, cache, participant, language) -> Rendered | Skip:
+    """Several seats given up in one action (a cancelled registration): one email lists
+    them; each seat's CANCEL for calendars travels in its own calendar_update message."""
+    asked = message.payload["sessions"]
+    places = list(
+        Place.objects.filter(participant=participant, session_id__in=asked)
+        .exclude(status__in=ACTIVE)
+        .select_related("session", "session__event")
+        .order_by("session__starts_at", "session_id")
+    )
+    if not places:
+        return Skip("the participant holds those places again")
+    zone = _zone(participant)
+    items = [
+        session_context(place.session, zone=zone, language=language, cache=cache)
+        for place in places
+    ]
+    return _render(
+        "places_given_up",
+        participant,
+        {
+            "event_title": places[0].session.event.title,
+            "items": items,
+            "timezone": display.zone_label(
+                zone, language, [place.session.starts_at for place in places]
+            ),
+        },
+        language=language,
+    )
+
+
+@register(MessageKind.CALENDAR_UPDATE)
+@_in_language
+def render_calendar_update(message, cache, participant, language) -> Rendered | Skip:
+    """One seat's invitation (``REQUEST``) or removal (``CANCEL``) for calendars, with a
+    one-line body: the email the person reads about the action is sent beside it."""
+    session = message.session
+    if session is None:
+        return Skip("the session was deleted")
+    method = message.payload.get("method")
+    place = _place(message, cache)
+    if method == "REQUEST":
+        if place is None or place.status != SeatStatus.CONFIRMED or session.is_cancelled:
+            return Skip("the seat is not confirmed any more")
+        join_url = personal_join_url(place.pk, participant.token)
+    elif method == "CANCEL":
+        if place is not None and place.status in ACTIVE:
+            return Skip("the participant holds a place in the session again")
+        join_url = ""
+    else:
+        return Skip("unknown calendar method")
+    subject, text, html = render_parts(
+        "calendar_update",
+        {
+            "title": session.title,
+            "title_html": format_html("<bdi>{}</bdi>", session.title),
+            "method": method,
+            "name": participant.name,
+        },
+        language=language,
+    )
+    rendered = Rendered(subject=subject, text=text, html=html)
+    return attach_invitation(rendered, session, participant, method=method, join_url=join_url)

@@ -68,8 +68,12 @@ def add_sessions(*, participant: Participant, sessions: Iterable[int]) -> list[S
 
 
 @transaction.atomic
-def drop_session(*, participant: Participant, session: Session | int) -> SessionRegistration:
-    """Give up a place in a session; a released seat goes to the first on its waitlist."""
+def drop_session(
+    *, participant: Participant, session: Session | int, announce: bool = True
+) -> SessionRegistration:
+    """Give up a place in a session; a released seat goes to the first on its waitlist.
+    ``announce=False``: the caller tells the hook itself, with the other places of the same
+    action (so that the person gets one email)."""
     session_id = session.pk if isinstance(session, Session) else session
     locked = lock_sessions([session_id])
     place = (
@@ -83,7 +87,8 @@ def drop_session(*, participant: Participant, session: Session | int) -> Session
         )
     release_place(place, locked[session_id], django_timezone.now())
     place.session = locked[session_id]
-    hooks.session_dropped(session_registration=place)
+    if announce:
+        hooks.sessions_dropped(session_registrations=[place])
     return place
 
 
@@ -166,8 +171,12 @@ def change_registration(
     """The manage link's one write: preferences, then dropped sessions, then added ones
     (dropping first frees a seat or an edition slot for what is added). All or nothing."""
     participant = update_participant_preferences(participant=participant, **preferences)
-    for session_id in dict.fromkeys(drop):
-        drop_session(participant=participant, session=session_id)
+    dropped = [
+        drop_session(participant=participant, session=session_id, announce=False)
+        for session_id in dict.fromkeys(drop)
+    ]
+    if dropped:
+        hooks.sessions_dropped(session_registrations=dropped)
     if add:
         add_sessions(participant=participant, sessions=add)
     return participant

@@ -374,3 +374,63 @@ def test_subjects_are_plain_text_not_html_escaped(register, plenary, autumn_even
     html = parts(message)["text/html"]
     assert message["Subject"] == "Your registration for Communities' R&D <meeting>"
     assert "Communities&#x27; R&amp;D &lt;meeting&gt;" in html  # the HTML part stays escaped
+
+
+def test_several_seats_in_one_action_make_one_email_and_one_imip_message_per_uid(
+    register, plenary, autumn_event, smtp_sink, site, api
+):
+    workshop = event_services.create_session(
+        event=autumn_event,
+        title="Workshop",
+        starts_at=datetime(2030, 10, 30, 13, tzinfo=UTC),
+        duration_minutes=60,
+    )
+    ana = register("ana@example.org", [plenary, workshop], timezone="Europe/Berlin").participant
+    send()
+    joined = sorted(smtp_sink.messages, key=lambda message: message["Subject"])
+    invitations = {}
+    for message in joined:
+        found = parts(message)
+        if "text/calendar;method=REQUEST" in found:
+            invitations[message["Subject"]] = calendar_facts(found["text/calendar;method=REQUEST"])
+            assert found["text/plain"].strip() in (
+                "This message adds “Opening plenary” to your calendar.",
+                "This message adds “Workshop” to your calendar.",
+            )
+    [confirmation] = [m for m in joined if m["Subject"].startswith("Your registration")]
+    confirmation_parts = parts(confirmation)
+    assert sorted(confirmation_parts) == ["text/html", "text/plain"]
+    assert "Opening plenary" in confirmation_parts["text/plain"]
+    assert "Workshop" in confirmation_parts["text/plain"]
+    assert "follows in a message of its own" in confirmation_parts["text/plain"]
+    assert invitations == {
+        "Calendar: Opening plenary": (
+            "REQUEST",
+            *feed_facts(api, plenary),
+            "CONFIRMED",
+            "mailto:ana@example.org",
+        ),
+        "Calendar: Workshop": (
+            "REQUEST",
+            *feed_facts(api, workshop),
+            "CONFIRMED",
+            "mailto:ana@example.org",
+        ),
+    }
+    before = len(smtp_sink.messages)
+    registration_services.cancel_registration(participant=ana)
+    send()
+    left = sorted(smtp_sink.messages[before:], key=lambda message: message["Subject"])
+    assert [message["Subject"] for message in left] == [
+        "Calendar: Opening plenary removed",
+        "Calendar: Workshop removed",
+        "Places given up: Autumn meeting",
+    ]
+    cancels = [calendar_facts(parts(m)["text/calendar;method=CANCEL"]) for m in left[:2]]
+    assert [(method, uid, status) for method, uid, _seq, status, _who in cancels] == [
+        ("CANCEL", feed_facts(api, plenary)[0], "CANCELLED"),
+        ("CANCEL", feed_facts(api, workshop)[0], "CANCELLED"),
+    ]
+    summary = parts(left[2])
+    assert sorted(summary) == ["text/html", "text/plain"]
+    assert "Opening plenary" in summary["text/plain"] and "Workshop" in summary["text/plain"]

@@ -37,7 +37,7 @@ def test_registration_plans_a_confirmation_and_reminders_with_the_night_rule(reg
     assert (confirmation.recipient, confirmation.language, confirmation.payload) == (
         "ana@example.org",
         "fr",
-        {"sessions": [plenary.pk]},
+        {"sessions": [plenary.pk], "calendar_separately": False},
     )
     assert confirmation.due_at <= timezone.now()
     # 24 h before is 22:00 in Tokyo: moved to 20:00 there (11:00 UTC); 1 h before stays.
@@ -365,7 +365,9 @@ def test_dropping_a_seat_plans_one_cancel_email_and_cancels_its_reminders(regist
     ]
 
 
-def test_cancelling_a_registration_plans_a_cancel_email_per_seat(register, plenary, autumn_event):
+def test_cancelling_a_registration_plans_one_email_and_a_calendar_cancel_per_seat(
+    register, plenary, autumn_event
+):
     workshop = event_services.create_session(
         event=autumn_event,
         title="Workshop",
@@ -374,11 +376,35 @@ def test_cancelling_a_registration_plans_a_cancel_email_per_seat(register, plena
     )
     ana = register("ana@example.org", [plenary, workshop]).participant
     registration_services.cancel_registration(participant=ana)
+    planned = OutboxMessage.objects.filter(kind__in=["session_dropped", "calendar_update"])
     assert sorted(
-        OutboxMessage.objects.filter(kind="session_dropped").values_list(
-            "recipient", "session__title", "state"
-        )
+        (row.kind, row.session.title if row.session else None, row.payload, row.state)
+        for row in planned.select_related("session")
+        if row.kind == "session_dropped" or row.payload["method"] == "CANCEL"
     ) == [
-        ("ana@example.org", "Opening plenary", "pending"),
-        ("ana@example.org", "Workshop", "pending"),
+        ("calendar_update", "Opening plenary", {"method": "CANCEL"}, "pending"),
+        ("calendar_update", "Workshop", {"method": "CANCEL"}, "pending"),
+        ("session_dropped", None, {"sessions": [plenary.pk, workshop.pk]}, "pending"),
     ]
+    # The invitations planned when she registered for both went out of date with her seats.
+    assert list(planned.filter(payload__method="REQUEST").values_list("state", flat=True)) == [
+        "cancelled",
+        "cancelled",
+    ]
+
+
+def test_dropping_two_seats_in_one_change_plans_one_email(register, plenary, autumn_event):
+    workshop = event_services.create_session(
+        event=autumn_event,
+        title="Workshop",
+        starts_at=at(2030, 10, 30, 13, 0),
+        duration_minutes=60,
+    )
+    ana = register("ana@example.org", [plenary, workshop]).participant
+    registration_services.change_registration(participant=ana, drop=[plenary.pk, workshop.pk])
+    assert list(
+        OutboxMessage.objects.filter(kind="session_dropped").values_list("session", "payload")
+    ) == [(None, {"sessions": [plenary.pk, workshop.pk]})]
+    assert (
+        OutboxMessage.objects.filter(kind="calendar_update", payload__method="CANCEL").count() == 2
+    )
