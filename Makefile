@@ -5,6 +5,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Links in emails, feeds and API answers point where `make run` serves, unless set.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: setup js-setup run test test-fast test-services lint format bench clean
 
@@ -28,15 +30,16 @@ js-setup:
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py collectstatic --noinput -v0
-	$(PY) manage.py load_demo
+	SITE_URL=$(SITE_URL) $(PY) manage.py load_demo
 	@echo ""
 	@echo "Meridian is serving on http://$(HOST):$(PORT)/"
 	@echo "  API:           http://$(HOST):$(PORT)/api/events/"
 	@echo "  API docs:      http://$(HOST):$(PORT)/api/docs/"
 	@echo "  Admin:         http://$(HOST):$(PORT)/admin/  (user mlas-organiser, password meridian-demo)"
 	@echo "  Health:        http://$(HOST):$(PORT)/healthz"
+	@echo "  Emails sent:   var/mail/*.eml (one file per message; open in a mail program)"
 	@echo ""
-	$(PY) manage.py serve_embedded --host $(HOST) --port $(PORT)
+	SITE_URL=$(SITE_URL) $(PY) manage.py serve_embedded --host $(HOST) --port $(PORT)
 
 # The embedded tier on SQLite, then the service tier on PostgreSQL + Redis (skipped with the
 # reason when they are not reachable, unless REQUIRE_SERVICES=1).

@@ -244,7 +244,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
-# Email: an SMTP server when EMAIL_URL or EMAIL_HOST is given, files in var/mail otherwise.
+# Email: an SMTP server when EMAIL_URL or EMAIL_HOST is given, otherwise one .eml file per
+# message in var/mail (open them in any mail program).
 EMAIL_URL = env.str("EMAIL_URL", default="")
 EMAIL_HOST = env.str("EMAIL_HOST", default="")
 if EMAIL_URL:
@@ -257,7 +258,7 @@ elif EMAIL_HOST:
     EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
     EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_BACKEND = "core.mail_files.EmlFileBackend"
     EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(BASE_DIR / "var" / "mail"))
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Meridian <meridian@localhost>")

@@ -84,6 +84,7 @@ def test_create_organiser_prints_the_token_last():
     user = section.organisers.get()
     assert (user.username, user.is_staff, lines[-1]) == ("ana", True, user.auth_token.key)
     assert len(lines[-1]) == 40
+    assert lines[-2] == "API token (send it as 'Authorization: Token …'):"
 
 
 def test_create_organiser_refuses_bad_section_slug():

@@ -33,4 +33,5 @@ class Command(BaseCommand):
         except OrganiserError as error:
             raise CommandError(error.message) from None
         self.stdout.write(f"Organiser {user.username} of section {section_obj.slug}.")
+        self.stdout.write("API token (send it as 'Authorization: Token …'):")
         self.stdout.write(token)

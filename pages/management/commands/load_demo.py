@@ -23,4 +23,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Admin: {site}/admin/  user {result.username} password {result.password}"
         )
+        self.stdout.write(f"Emails are written to {settings.EMAIL_FILE_PATH}/ (one .eml each)")
+        self.stdout.write("Organiser's API token (send it as 'Authorization: Token …'):")
         self.stdout.write(result.token)
