@@ -23,7 +23,9 @@ def test_each_message_is_one_eml_file_that_parses_back(tmp_path):
     assert connection.send_messages(messages) == 2
     files = sorted(tmp_path.glob("*.eml"))
     parsed = [message_from_bytes(path.read_bytes(), policy=policy.default) for path in files]
-    assert [(path.name.split("-", 4)[-1], m["Subject"]) for path, m in zip(files, parsed)] == [
+    assert [
+        (path.name.split("-", 4)[-1], m["Subject"]) for path, m in zip(files, parsed, strict=True)
+    ] == [
         ("Your-registration-for-R-D-1.eml", "Your registration for R&D 1"),
         ("Your-registration-for-R-D-2.eml", "Your registration for R&D 2"),
     ]
