@@ -1,66 +1,72 @@
-"""Demo data that feels like the seeds: a section's three-day online midterm meeting whose
-working-group sessions come in three regional editions, a six-session webinar series and a
-side event at noon New York time. Loading is idempotent: sessions are matched by title and
-start, so a second run changes nothing.
+"""Demo data that feels like the seeds, dated from the day it is loaded so that a newcomer
+can always register: a section's three-day online midterm meeting two weeks ahead whose
+working-group sessions get their regional editions from the planner (so the coverage report
+is complete), a six-session webinar series that rotates its hour, a side event at noon New
+York time, and a meeting already held whose sessions offer their recordings.
+
+Loading is idempotent: an event that exists is left as it is (an organiser may have edited
+it), and nothing is created or sent twice.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 
+from core.display import format_date_range
+from core.regions import REGIONS
 from events import services
-from events.enums import EventFormat, EventStatus, SessionFormat
-from events.models import Event, Section, Session
+from events.enums import EventFormat, SessionFormat
+from events.models import Event, Section
 from events.organisers import create_organiser
+from planner import services as planner_services
 
 SECTION_SLUG = "mlas"
 SECTION_NAME = "Management of Library Associations Section"
 ORGANISER = "mlas-organiser"
 ORGANISER_PASSWORD = "meridian-demo"  # noqa: S105 - demo account, printed for the reader
 
-# Three editions that each give a group of regions a daytime slot (28–30 April 2026).
-EDITIONS = (
-    ("03:00", "Asia/Tokyo", ["asia-oceania"], "Asia–Oceania edition"),
-    (
-        "12:00",
-        "Europe/Amsterdam",
-        ["europe", "africa", "middle-east-north-africa"],
-        "Europe–Africa–MENA edition",
-    ),
-    ("18:00", "America/New_York", ["north-america", "latin-america-caribbean"], "Americas edition"),
-)
+MIDTERM_STARTS_IN = timedelta(days=14)
+# The working groups meet at noon UTC for Europe, Africa and MENA; the planner adds the
+# editions the other regions need.
+ROOT_REGIONS = ["europe", "africa", "middle-east-north-africa"]
+ALL_REGIONS = [region.code for region in REGIONS]
 
 WORKING_GROUPS = (
     (
-        date(2026, 4, 28),
         "Financial Sustainability of Library Associations",
         "How associations diversify funding, strengthen governance and plan for sustainable "
         "growth. Linked to IFLA Strategy Impact Areas 02 and 03.",
     ),
     (
-        date(2026, 4, 29),
         "Membership: Recruitment, Retention and Engagement",
         "Strategies that help associations attract, retain and meaningfully engage their "
         "members, so that all voices are heard and valued.",
     ),
     (
-        date(2026, 4, 30),
         "Marketing and Communications (Public Awareness)",
         "Communication strategies, advocacy messages and visibility within and beyond the "
         "library sector.",
     ),
 )
 
+# Days after the first webinar (a week after loading) and the UTC hour: the hour rotates so
+# that no region always meets at night.
 SERIES = (
-    (datetime(2027, 2, 10, 12, 0, tzinfo=UTC), "Communities' diverse expectations of libraries"),
-    (datetime(2027, 2, 24, 22, 0, tzinfo=UTC), "The impact we should not underestimate"),
-    (datetime(2027, 3, 10, 16, 0, tzinfo=UTC), "Telling our story is an investment"),
-    (datetime(2027, 3, 24, 7, 0, tzinfo=UTC), "Closing the perceptions gap around innovation"),
-    (datetime(2027, 4, 7, 13, 0, tzinfo=UTC), "Intellectual freedom as a radical proposition"),
-    (datetime(2027, 4, 21, 1, 0, tzinfo=UTC), "A legitimate and necessary voice"),
+    (0, 12, "Communities' diverse expectations of libraries"),
+    (14, 22, "The impact we should not underestimate"),
+    (28, 16, "Telling our story is an investment"),
+    (42, 7, "Closing the perceptions gap around innovation"),
+    (56, 13, "Intellectual freedom as a radical proposition"),
+    (70, 1, "A legitimate and necessary voice"),
+)
+
+HELD = (
+    (13, "Open session: associations after the pandemic"),
+    (20, "Open session: the view from the regions"),
 )
 
 
@@ -73,79 +79,75 @@ class DemoResult:
     sessions_created: int
 
 
-def _ensure_session(
-    event: Event, *, title: str, starts_at: datetime, **values
-) -> tuple[Session, bool]:
-    existing = Session.objects.filter(event=event, title=title, starts_at=starts_at).first()
-    if existing:
-        return existing, False
-    return services.create_session(event=event, title=title, starts_at=starts_at, **values), True
-
-
-def _ensure_event(section: Section, slug: str, **values) -> Event:
+def _ensure_event(section: Section, slug: str, **values) -> tuple[Event, bool]:
+    """The demo event, created (as a draft, published once filled) only when missing."""
     event = Event.objects.filter(slug=slug).first()
-    if event is None:
-        event = services.create_event(section=section, slug=slug, **values)
-    if event.status == EventStatus.DRAFT:
-        services.publish_event(event=event)
-    return event
+    if event is not None:
+        return event, False
+    return services.create_event(section=section, slug=slug, **values), True
 
 
-@transaction.atomic
-def load_demo() -> DemoResult:
-    user, section, token = create_organiser(
-        username=ORGANISER,
-        section_slug=SECTION_SLUG,
-        section_name=SECTION_NAME,
-        email="mlas-organiser@example.org",
-        password=ORGANISER_PASSWORD,
-    )
-    created = 0
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=UTC)
 
-    midterm = _ensure_event(
+
+def _midterm(section: Section, today: date) -> tuple[Event, int]:
+    first = today + MIDTERM_STARTS_IN
+    days = [first + timedelta(days=offset) for offset in range(3)]
+    event, created = _ensure_event(
         section,
         "mlas-midterm-2026",
-        title="2026 MLAS Midterm Meeting: Global Connection in Action",
+        title=f"{first.year} MLAS Midterm Meeting: Global Connection in Action",
         description=(
-            "The MLAS Midterm Meeting takes place online on 28, 29 and 30 April 2026, "
-            "scheduled to allow participants from all regions of the world to attend sessions "
-            "in time zones that suit them best. The programme showcases the progress of the "
-            "MLAS working groups, the outcomes of the mentorship pilot, and discussions "
-            "connecting MLAS priorities to IFLA's strategic goals and centenary vision."
+            f"The MLAS Midterm Meeting takes place online on "
+            f"{format_date_range(days[0], days[-1], 'en')}, scheduled to allow participants "
+            "from all regions of the world to attend sessions in time zones that suit them "
+            "best. The programme showcases the progress of the MLAS working groups, the "
+            "outcomes of the mentorship pilot, and discussions connecting MLAS priorities to "
+            "IFLA's strategic goals and centenary vision."
         ),
         timezone="Europe/Amsterdam",
-        start_date=date(2026, 4, 28),
-        end_date=date(2026, 4, 30),
+        start_date=days[0],
+        end_date=days[-1],
         format=EventFormat.ONLINE,
         languages=["en", "fr", "es", "de", "ru", "ar", "zh-hans"],
         reminder_offsets=[24 * 60, 60],
     )
-    for day, title, description in WORKING_GROUPS:
-        root = None
-        for utc_time, zone, regions, label in EDITIONS:
-            hour, minute = (int(part) for part in utc_time.split(":"))
-            starts_at = datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
-            session, was_created = _ensure_session(
-                midterm,
-                title=f"{title} — {label}",
-                starts_at=starts_at,
-                duration_minutes=90,
-                timezone=zone,
+    if not created:
+        return event, 0
+    made = 0
+    for day, (title, description) in zip(days, WORKING_GROUPS, strict=True):
+        root = services.create_session(
+            event=event,
+            title=title,
+            starts_at=_at(day, 12),
+            duration_minutes=90,
+            timezone="Europe/Amsterdam",
+            description=description,
+            format=SessionFormat.WORKING_GROUP,
+            language="en",
+            capacity=100,
+            join_url=f"https://meet.example.org/mlas-{day:%m%d}",
+            regions=ROOT_REGIONS,
+            track="Working groups",
+        )
+        editions = planner_services.create_proposed_editions(
+            session=root, regions=ALL_REGIONS, first_day=day, last_day=day
+        )
+        for edition in editions:
+            services.update_session(
+                session=edition,
                 description=description,
                 format=SessionFormat.WORKING_GROUP,
-                language="en",
                 capacity=100,
-                join_url=f"https://meet.example.org/mlas-{day:%m%d}-{hour:02d}",
-                regions=regions,
+                join_url=f"https://meet.example.org/mlas-{day:%m%d}-{edition.pk}",
                 track="Working groups",
-                edition_of=root,
             )
-            created += was_created
-            root = root or session
-    _, was_created = _ensure_session(
-        midterm,
+        made += 1 + len(editions)
+    services.create_session(
+        event=event,
         title="Mentorship of Library Associations Pilot: outcomes",
-        starts_at=datetime(2026, 4, 30, 13, 30, tzinfo=UTC),
+        starts_at=_at(days[-1], 14, 30),
         duration_minutes=60,
         timezone="Europe/Amsterdam",
         description="Results of the mentorship pilot and the road to IFLA's centenary in 2027.",
@@ -155,9 +157,13 @@ def load_demo() -> DemoResult:
         regions=["europe", "africa", "middle-east-north-africa", "latin-america-caribbean"],
         speakers=["MLAS Chair", "Mentorship pilot coordinators"],
     )
-    created += was_created
+    services.publish_event(event=event)
+    return event, made + 1
 
-    series = _ensure_event(
+
+def _series(section: Section, today: date) -> tuple[Event, int]:
+    first = today + timedelta(days=7)
+    event, created = _ensure_event(
         section,
         "stronger-bolder-together-2027",
         title="Stronger, Bolder, Together: webinar series",
@@ -167,16 +173,18 @@ def load_demo() -> DemoResult:
             "at night."
         ),
         timezone="Europe/Amsterdam",
-        start_date=date(2027, 2, 10),
-        end_date=date(2027, 4, 21),
+        start_date=first - timedelta(days=1),
+        end_date=first + timedelta(days=SERIES[-1][0] + 1),
         format=EventFormat.ONLINE,
         languages=["en", "fr", "es", "ar"],
     )
-    for number, (starts_at, title) in enumerate(SERIES, start=1):
-        _, was_created = _ensure_session(
-            series,
+    if not created:
+        return event, 0
+    for number, (offset, hour, title) in enumerate(SERIES, start=1):
+        services.create_session(
+            event=event,
             title=f"Webinar {number}: {title}",
-            starts_at=starts_at,
+            starts_at=_at(first + timedelta(days=offset), hour),
             duration_minutes=75,
             timezone="UTC",
             format=SessionFormat.WEBINAR,
@@ -185,35 +193,87 @@ def load_demo() -> DemoResult:
             join_url=f"https://meet.example.org/sbt-{number}",
             speakers=["IFLA President", "IFLA President-elect"],
         )
-        created += was_created
+    services.publish_event(event=event)
+    return event, len(SERIES)
 
-    side = _ensure_event(
+
+def _side_event(section: Section, today: date) -> tuple[Event, int]:
+    day = today + timedelta(days=30)
+    event, created = _ensure_event(
         section,
         "library-associations-side-event-2027",
         title="Library associations side event",
         description="A side event at 12pm New York time (see what time this is for you).",
         timezone="America/New_York",
-        start_date=date(2027, 3, 16),
-        end_date=date(2027, 3, 16),
+        start_date=day,
+        end_date=day,
         format=EventFormat.ONLINE,
         languages=["en", "es", "fr"],
     )
-    _, was_created = _ensure_session(
-        side,
+    if not created:
+        return event, 0
+    services.create_session(
+        event=event,
         title="Side event: associations in turbulent times",
-        starts_at=datetime(2027, 3, 16, 16, 0, tzinfo=UTC),
-        duration_minutes=60,
+        local_start=datetime.combine(day, time(12, 0)),
         timezone="America/New_York",
+        duration_minutes=60,
         format=SessionFormat.PANEL,
         language="en",
         join_url="https://meet.example.org/side-event",
         regions=["north-america", "latin-america-caribbean", "europe"],
     )
-    created += was_created
+    services.publish_event(event=event)
+    return event, 1
+
+
+def _held_meeting(section: Section, today: date) -> tuple[Event, int]:
+    """A meeting already over: its page says so and offers the recordings."""
+    first = today - timedelta(days=45)
+    event, created = _ensure_event(
+        section,
+        "mlas-open-sessions",
+        title="MLAS Open Sessions",
+        description="Two open sessions held online; their recordings are available.",
+        timezone="Europe/Amsterdam",
+        start_date=first,
+        end_date=first + timedelta(days=1),
+        format=EventFormat.ONLINE,
+        languages=["en", "fr", "es"],
+    )
+    if not created:
+        return event, 0
+    for number, (hour, title) in enumerate(HELD):
+        services.create_session(
+            event=event,
+            title=title,
+            starts_at=_at(first + timedelta(days=number), hour),
+            duration_minutes=60,
+            timezone="Europe/Amsterdam",
+            format=SessionFormat.PANEL,
+            language="en",
+            recording_url=f"https://media.example.org/mlas-open-{number + 1}",
+        )
+    services.publish_event(event=event)
+    return event, len(HELD)
+
+
+@transaction.atomic
+def load_demo(today: date | None = None) -> DemoResult:
+    """Load the demo (dated from ``today``, the local date by default); idempotent."""
+    today = today or timezone.localdate()
+    user, section, token = create_organiser(
+        username=ORGANISER,
+        section_slug=SECTION_SLUG,
+        section_name=SECTION_NAME,
+        email="mlas-organiser@example.org",
+        password=ORGANISER_PASSWORD,
+    )
+    loaded = [build(section, today) for build in (_midterm, _series, _side_event, _held_meeting)]
     return DemoResult(
         token=token,
         username=user.username,
         password=ORGANISER_PASSWORD,
-        events=[midterm.slug, series.slug, side.slug],
-        sessions_created=created,
+        events=[event.slug for event, _made in loaded],
+        sessions_created=sum(made for _event, made in loaded),
     )

@@ -1,6 +1,7 @@
 """Demo participants from several regions, registered for the demo webinar series.
 
-Idempotent: participants are matched by email, and registering again changes nothing.
+Idempotent: a participant already in the database is left alone (registering them again
+would email them the details a second time).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from django.db import transaction
 from events.models import Event
 from registrations import services
 from registrations.enums import RegistrationSource
+from registrations.models import Participant
 
 DEMO_EVENT = "stronger-bolder-together-2027"
 PARTICIPANTS = (
@@ -31,7 +33,14 @@ def load_demo_registrations() -> int:
     if event is None:
         return 0
     sessions = list(event.sessions.order_by("starts_at").values_list("pk", flat=True))
+    known = set(
+        Participant.objects.filter(email__in=[row[0] for row in PARTICIPANTS]).values_list(
+            "email", flat=True
+        )
+    )
     for number, (email, name, organisation, country, language) in enumerate(PARTICIPANTS):
+        if email in known:
+            continue
         services.register_participant(
             event=event,
             email=email,

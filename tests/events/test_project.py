@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import pytz
 from django.core.management import call_command
 from django.db import connection
 from django.http import HttpRequest
+from django.utils import timezone
 from openapi_spec_validator import validate
 
 from core.regions import REGIONS, region_for_country
@@ -94,23 +95,47 @@ def test_create_organiser_refuses_bad_section_slug():
         call_command("create_organiser", "ana", "--section", "Bad Slug", stdout=io.StringIO())
 
 
-def test_load_demo_is_idempotent():
+def test_load_demo_is_dated_from_today_and_idempotent(settings, tmp_path):
+    from notifications.models import OutboxMessage
+    from planner.selectors import coverage_of
+
+    today = timezone.localdate()
     call_command("load_demo", stdout=io.StringIO())
+    midterm = Event.objects.get(slug="mlas-midterm-2026")
+    # The organiser edits a session; loading again keeps the edit and adds nothing.
+    plenary = midterm.sessions.get(title="Mentorship of Library Associations Pilot: outcomes")
+    services.update_session(session=plenary, title="Mentorship pilot: outcomes")
     first = sorted(Session.objects.values_list("title", "starts_at", "timezone"))
+    emails = OutboxMessage.objects.count()
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     assert sorted(Session.objects.values_list("title", "starts_at", "timezone")) == first
+    assert OutboxMessage.objects.count() == emails > 0  # nobody is written to twice
     assert "0 new sessions" in out.getvalue()
-    midterm = Event.objects.get(slug="mlas-midterm-2026")
     assert (midterm.start_date, midterm.end_date, midterm.status) == (
-        date(2026, 4, 28),
-        date(2026, 4, 30),
+        today + timedelta(days=14),
+        today + timedelta(days=16),
         "published",
     )
-    # Each working group comes in three editions that share one root.
+    assert (
+        midterm.title
+        == f"{midterm.start_date.year} MLAS Midterm Meeting: Global Connection in Action"
+    )
+    # Each working group has an edition for every region, planned by the planner.
     roots = midterm.sessions.filter(edition_of__isnull=True, track="Working groups")
-    assert [root.editions.count() for root in roots] == [2, 2, 2]
-    assert Event.objects.get(slug="stronger-bolder-together-2027").sessions.count() == 6
+    assert roots.count() == 3
+    assert all(root.editions.count() >= 1 for root in roots)
+    coverage = coverage_of(midterm)
+    assert [
+        (region.region, region.comfortable_groups, region.groups) for region in coverage.regions
+    ] == [(region.region, region.groups, region.groups) for region in coverage.regions]
+    editions = Session.objects.filter(edition_of__in=roots)
+    assert all(edition.title.endswith(" edition)") for edition in editions)
+    series = Event.objects.get(slug="stronger-bolder-together-2027")
+    assert series.sessions.count() == 6 and series.start_date > today
+    held = Event.objects.get(slug="mlas-open-sessions")
+    assert held.end_date < today
+    assert all(session.recording_url for session in held.sessions.all())
 
 
 def test_demo_editions_each_suit_their_regions():
