@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone as django_timezone
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
@@ -56,6 +57,12 @@ def register_page(request: HttpRequest, slug: str) -> HttpResponse:
             *args, groups=groups, questions=questions, language=language, **kwargs
         )
 
+    refusal = (
+        registration_services.registration_refusal(event, django_timezone.now())
+        if event.status == EventStatus.PUBLISHED
+        else None
+    )
+
     def page(form: RegistrationForm, status: int = 200) -> HttpResponse:
         hint = country_hint(form["country"].value() or "", language)
         context = {
@@ -67,7 +74,8 @@ def register_page(request: HttpRequest, slug: str) -> HttpResponse:
             "zone_choices": zone_choices(language),
             "country_hints": country_hints(language),
             "follow_zone": follow_zone_data(viewer) if request.method == "GET" else None,
-            "open": event.status == EventStatus.PUBLISHED,
+            "open": event.status == EventStatus.PUBLISHED and refusal is None,
+            "refusal": refusal,
             **comfortable_window(),
         }
         response = render(request, "pages/register.html", context, status=status)

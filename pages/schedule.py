@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from django.utils import timezone as django_timezone
+
 from core import display, time_rules
 
 SCHEDULED = "scheduled"
@@ -84,6 +86,7 @@ class SessionView:
     comfortable: bool
     cancelled: bool
     seats: Seats | None
+    ended: bool = False  # over by now: its page offers the recording, not a seat
 
 
 @dataclass(frozen=True)
@@ -107,8 +110,12 @@ def view_session(
     language: str,
     hours: tuple[int, int],
     taken: Mapping[int, int],
+    offers_seats: bool = True,
 ) -> SessionView:
-    """One session's times for the viewer, whether it suits them, and its seats."""
+    """One session's times for the viewer, whether it suits them, and its seats (none for a
+    session that has ended when its event takes no more registrations: what a page offers
+    must be possible)."""
+    ended = session.ends_at <= django_timezone.now()
     return SessionView(
         session=session,
         starts_at=session.starts_at,
@@ -123,7 +130,10 @@ def view_session(
             session.starts_at, session.ends_at, viewer_zone, hours
         ),
         cancelled=session.status != SCHEDULED,
-        seats=seats_for(session.capacity, taken.get(session.id, 0)),
+        seats=None
+        if ended and not offers_seats
+        else seats_for(session.capacity, taken.get(session.id, 0)),
+        ended=ended,
     )
 
 
@@ -151,6 +161,7 @@ def build_schedule(
     language: str,
     hours: tuple[int, int] = time_rules.DEFAULT_COMFORTABLE_HOURS,
     taken: Mapping[int, int] | None = None,
+    offers_seats: bool = True,
 ) -> list[Day]:
     """The schedule by the viewer's local day. Raises TimeRuleError for a bad zone."""
     time_rules.get_zone(viewer_zone, field="tz")
@@ -159,7 +170,12 @@ def build_schedule(
     for group in group_editions(sessions):
         views = [
             view_session(
-                session, viewer_zone=viewer_zone, language=language, hours=hours, taken=taken
+                session,
+                viewer_zone=viewer_zone,
+                language=language,
+                hours=hours,
+                taken=taken,
+                offers_seats=offers_seats,
             )
             for session in group
         ]
@@ -222,6 +238,7 @@ def build_choice_groups(
     language: str,
     hours: tuple[int, int] = time_rules.DEFAULT_COMFORTABLE_HOURS,
     taken: Mapping[int, int] | None = None,
+    offers_seats: bool = True,
     exclude_roots: Iterable[int] = (),
 ) -> list[ChoiceGroup]:
     """The scheduled sessions grouped by edition root, groups in start order; each group is
@@ -249,6 +266,7 @@ def build_choice_groups(
                         language=language,
                         hours=hours,
                         taken=taken,
+                        offers_seats=offers_seats,
                     )
                     for session in scheduled
                 ],

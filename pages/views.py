@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from core import calendar_links, display
+from events.enums import EventStatus, SessionStatus
 from pages import selectors
 from pages.schedule import alternative, build_schedule, view_session
 from pages.viewer import (
@@ -21,6 +22,7 @@ from pages.viewer import (
     site_url,
     zone_choices,
 )
+from registrations.services import registration_refusal
 
 
 def _zone_context(viewer: ViewerZone, language: str, instants: list) -> dict:
@@ -75,17 +77,25 @@ def home(request: HttpRequest) -> HttpResponse:
 def event_page(request: HttpRequest, slug: str) -> HttpResponse:
     shown = event_in_view(request, slug)
     event, language, viewer = shown.event, shown.language, shown.viewer
+    now = timezone.now()
+    # What the page offers must be possible: no Register button, no seats, when it would refuse.
+    refusal = registration_refusal(event, now) if event.status == EventStatus.PUBLISHED else None
     days = build_schedule(
         shown.sessions,
         viewer_zone=viewer.zone,
         language=language,
         hours=settings.COMFORTABLE_HOURS,
         taken=shown.taken,
+        offers_seats=refusal is None,
     )
+    scheduled = [session for session in shown.sessions if session.status == SessionStatus.SCHEDULED]
     context = {
         "event": event,
         "dates": display.format_date_range(event.start_date, event.end_date, language),
         "days": days,
+        "registration_refusal": refusal,
+        "over": bool(scheduled) and all(session.ends_at <= now for session in scheduled),
+        "recordings": any(session.recording_url for session in shown.sessions),
         "feed": calendar_links.event_links(
             site_url=site_url(request), slug=event.slug, title=event.title
         ),

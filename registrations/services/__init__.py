@@ -10,7 +10,11 @@ person can act on. ``registrations.services`` stays the one import for callers:
 - :mod:`.checks` and :mod:`.links`: the rules checked first, and the token's digest and links.
 """
 
-from registrations.services.checks import MAX_SESSIONS_PER_CALL, SUPPORTED_LANGUAGES
+from registrations.services.checks import (
+    MAX_SESSIONS_PER_CALL,
+    SUPPORTED_LANGUAGES,
+    registration_refusal,
+)
 from registrations.services.links import calendar_url, hash_token, manage_url
 from registrations.services.privacy import erase_participant, export_participant_data
 from registrations.services.registering import RegistrationResult, register_participant
@@ -39,6 +43,7 @@ __all__ = [
     "hash_token",
     "manage_url",
     "register_participant",
+    "registration_refusal",
     "rotate_token",
     "update_participant_preferences",
 ]

@@ -39,6 +39,16 @@ def check_event_open(event: Event, now: datetime) -> None:
         raise RegistrationsError(_("This event is over; it takes no more registrations."))
 
 
+def registration_refusal(event: Event, now: datetime) -> str | None:
+    """Why the event takes no registration now (the message a page shows instead of its
+    form), or None when it does: what a page offers must be possible."""
+    try:
+        check_event_open(event, now)
+    except RegistrationsError as error:
+        return str(error.message)
+    return None
+
+
 def _is_over(event: Event, now: datetime) -> bool:
     """Whether an event without an explicit closing time has stopped taking registrations.
     Its sessions lie within its days, so before the first day starts none of them has

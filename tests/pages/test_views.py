@@ -274,3 +274,44 @@ def test_session_page_of_a_draft_event_is_hidden(client, section):
     )
     session = make_session(draft, starts_at=datetime(2030, 1, 1, 12, 0, tzinfo=UTC))
     assert client.get(f"/sessions/{session.pk}/").status_code == 404
+
+
+def test_a_finished_event_says_so_offers_its_recordings_and_no_form(client, section):
+    from datetime import timedelta as delta
+
+    from django.utils import timezone as tz
+
+    today = tz.localdate()
+    event = services.create_event(
+        section=section,
+        slug="held",
+        title="Held meeting",
+        timezone="Europe/Amsterdam",
+        start_date=today - delta(days=10),
+        end_date=today - delta(days=10),
+    )
+    services.create_session(
+        event=event,
+        title="Open session",
+        local_start=datetime.combine(today - delta(days=10), datetime.min.time()).replace(hour=14),
+        timezone="Europe/Amsterdam",
+        duration_minutes=60,
+        capacity=100,
+        recording_url="https://media.example.org/open-1",
+    )
+    services.publish_event(event=event)
+    page = client.get("/events/held/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    register = client.get("/events/held/register/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert texts(page, "notice-over") == [
+        "This event is over. Its recordings are below, with the sessions."
+    ]
+    assert (texts(page, "badge-ended"), texts(page, "recording"), texts(page, "seats")) == (
+        ["This session has ended."],
+        ["Watch the recording: Open session"],
+        [],
+    )
+    assert "register-link" not in page and 'href="https://media.example.org/open-1"' in page
+    assert texts(register, "notice-cancelled") == [
+        "This event is over; it takes no more registrations."
+    ]
+    assert 'id="register-form"' not in register
