@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -315,3 +316,13 @@ def test_a_finished_event_says_so_offers_its_recordings_and_no_form(client, sect
         "This event is over; it takes no more registrations."
     ]
     assert 'id="register-form"' not in register
+
+
+def test_user_content_is_direction_isolated_in_an_arabic_page(client, schedule):
+    html = client.get("/events/midterm/?tz=Asia/Tokyo", HTTP_ACCEPT_LANGUAGE="ar").content.decode()
+    assert '<html lang="ar" dir="rtl"' in html
+    assert '<h1 id="event-title" dir="auto">Midterm meeting</h1>' in html
+    titles = re.findall(r'<h4 class="session-title"><a [^>]*>(.*?)</a></h4>', html)
+    assert titles and all(
+        title.startswith("<bdi>") and title.endswith("</bdi>") for title in titles
+    )
