@@ -17,12 +17,14 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core import display
 from core.errors import DomainError
+from core.languages import LANGUAGE_CODES
 from core.responses import private
 from pages import selectors
 from pages.forms import AddSessionsForm, PreferencesForm
@@ -82,6 +84,7 @@ def _page(
     preferences: PreferencesForm | None = None,
     add_form: tuple[int, AddSessionsForm] | None = None,
     error: str = "",
+    confirm: dict | None = None,
 ) -> HttpResponse:
     language = active_language()
     zone = _zone(request, participant)
@@ -134,6 +137,7 @@ def _page(
         **comfortable_window(),
         "links": personal_links(site=site_url(request), token=participant.token),
         "error": error,
+        "confirm": confirm,
     }
     return private(render(request, "pages/manage.html", context, status=status))
 
@@ -143,6 +147,20 @@ def manage_page(request: HttpRequest, token: str) -> HttpResponse:
     participant = registration_selectors.participant_by_token(token)
     if participant is None:
         return _missing(request)
+    # The language switch of this page is a GET form (a POST to set_language would carry
+    # no Referer or Origin under the page's no-referrer policy): ?language=fr.
+    asked = request.GET.get("language", "")
+    if asked in LANGUAGE_CODES:
+        translation.activate(asked)
+        response = _page(request, participant)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            asked,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+        return response
     return _page(request, participant)
 
 
@@ -165,6 +183,26 @@ def change_sessions(request: HttpRequest, token: str) -> HttpResponse:
         raw = request.POST["drop"]
         if not raw.isdigit():
             return _page(request, participant, status=400, error=_("Choose a session to drop."))
+        if request.POST.get("confirm") != "1":
+            # One tap does not give a seat away: the page asks first (the seat would go to
+            # the next person on the waitlist at once, so there is no undo).
+            held = registration_selectors.active_place(participant, int(raw))
+            if held is None:
+                return _page(request, participant, status=400, error=_("Choose a session to drop."))
+            return _page(
+                request,
+                participant,
+                confirm={
+                    "action": reverse("pages:manage-sessions", args=[participant.token]),
+                    "fields": {"drop": raw},
+                    "question": _(
+                        "Give up your place in “%(title)s”? It goes to the next person on "
+                        "the waitlist at once."
+                    )
+                    % {"title": held.session.title},
+                    "yes": _("Yes, give up my place"),
+                },
+            )
         try:
             place = registration_services.drop_session(participant=participant, session=int(raw))
         except DomainError as refused:
@@ -258,6 +296,24 @@ def cancel(request: HttpRequest, token: str) -> HttpResponse:
                 request, participant, status=400, error=_("You are not registered for this event.")
             )
         event = registration.event
+    if request.POST.get("confirm") != "1":
+        fields = {"event": event.slug} if event is not None else {"all": "1"}
+        question = (
+            _("Cancel your registration for “%(event)s”? Every place you hold in it is released.")
+            % {"event": event.title}
+            if event is not None
+            else _("Cancel all your registrations? Every place you hold is released.")
+        )
+        return _page(
+            request,
+            participant,
+            confirm={
+                "action": reverse("pages:manage-cancel", args=[participant.token]),
+                "fields": fields,
+                "question": question,
+                "yes": _("Yes, cancel"),
+            },
+        )
     try:
         cancelled = registration_services.cancel_registration(participant=participant, event=event)
     except DomainError as refused:

@@ -225,3 +225,14 @@ def seat_for_join_token(token: str) -> SessionRegistration | None:
     if not constant_time_compare(join_token(seat.pk, seat.participant.token), token):
         return None
     return seat
+
+
+def active_place(participant: Participant, session_id: int) -> SessionRegistration | None:
+    """The participant's seat or waitlist place in a session, with the session, or None."""
+    return (
+        SessionRegistration.objects.filter(
+            participant=participant, session_id=session_id, status__in=ACTIVE_SEAT_STATUSES
+        )
+        .select_related("session")
+        .first()
+    )

@@ -214,7 +214,7 @@
   // to a field (manage actions) focuses the message so that it is read first.
   function focusFirstError() {
     if (document.querySelector("[autofocus]")) return;
-    var message = document.getElementById("page-error");
+    var message = document.getElementById("page-error") || document.getElementById("confirm");
     if (message) message.focus();
   }
 

@@ -236,9 +236,14 @@ def test_browser_registers_then_manages_drops_and_cancels(browser, live_server):
     page.click(".manage-link")
     page.wait_for_selector(".manage")
     page.click(f'button[name="drop"][value="{session.pk}"]')
+    page.wait_for_selector("#confirm")  # one tap gives nothing away: the page asks first
+    asked = (page.inner_text("#confirm-question"), page.evaluate("document.activeElement.id"))
+    page.click("#confirm button[type=submit]")
     page.wait_for_selector(".notice-success")
     after_drop = (page.inner_text(".notice-success"), page.locator(".place").all_text_contents())
     page.click('form[action$="/cancel/"] button:not([name])')
+    page.wait_for_selector("#confirm")
+    page.click("#confirm button[type=submit]")
     page.wait_for_selector(".notice-success")
     after_cancel = page.inner_text(".notice-success")
     context.close()
@@ -256,6 +261,11 @@ def test_browser_registers_then_manages_drops_and_cancels(browser, live_server):
         ["Wed 29 Apr, 21:00–22:00 Panel Confirmed Drop: Panel"],
     )
     assert after_cancel == "Your registration for “Midterm meeting” is cancelled."
+    assert asked == (
+        "Give up your place in “Working group”? It goes to the next person on the waitlist "
+        "at once.",
+        "confirm",
+    )
     assert (SCREENSHOTS / "register-fr.png").exists()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from registrations import services
-from registrations.models import Participant
+from registrations.models import Participant, SessionRegistration
 
 from .html import texts
 
@@ -71,7 +71,9 @@ def test_manage_page_with_a_wrong_token_is_a_private_404(client, ana):
 def test_manage_drop_gives_the_seat_to_the_waitlist(client, ana, offer):
     _asia, europe, _panel = offer
     response = client.post(
-        f"/registrations/{ana.token}/sessions/", {"drop": europe.pk}, HTTP_ACCEPT_LANGUAGE="en"
+        f"/registrations/{ana.token}/sessions/",
+        {"drop": europe.pk, "confirm": "1"},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert (response.status_code, response["Location"]) == (303, f"/registrations/{ana.token}/")
     html = page(client, ana)
@@ -86,7 +88,9 @@ def test_manage_drop_gives_the_seat_to_the_waitlist(client, ana, offer):
 def test_manage_drop_of_a_session_not_held_is_refused_in_place(client, ana, offer):
     asia, _europe, _panel = offer
     response = client.post(
-        f"/registrations/{ana.token}/sessions/", {"drop": asia.pk}, HTTP_ACCEPT_LANGUAGE="en"
+        f"/registrations/{ana.token}/sessions/",
+        {"drop": asia.pk, "confirm": "1"},
+        HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 400
     assert texts(response.content.decode(), "field-error") == [
@@ -198,10 +202,10 @@ def test_manage_cancel_one_event_then_all(client, ana, section):
         )
     )
     services.register_participant(event=other, email="ana@example.org", name="Ana")
-    client.post(f"/registrations/{ana.token}/cancel/", {"event": "midterm"})
+    client.post(f"/registrations/{ana.token}/cancel/", {"event": "midterm", "confirm": "1"})
     after_one = list(ana.registrations.order_by("event__slug").values_list("event__slug", "status"))
     html = page(client, ana)
-    client.post(f"/registrations/{ana.token}/cancel/", {"all": "1"})
+    client.post(f"/registrations/{ana.token}/cancel/", {"all": "1", "confirm": "1"})
     after_all = list(ana.registrations.order_by("event__slug").values_list("event__slug", "status"))
     assert after_one == [("midterm", "cancelled"), ("other", "registered")]
     assert texts(html, "notice-success") == [
@@ -228,3 +232,36 @@ def test_manage_erase_asks_first_then_erases(client, ana):
     ]
     assert (ana.name, ana.erased_at is not None) == ("", True)
     assert client.get(f"/registrations/{token}/").status_code == 404
+
+
+def test_dropping_a_seat_or_cancelling_asks_first_and_changes_nothing_until_confirmed(
+    client, ana, offer
+):
+    _asia, europe, _panel = offer
+    url = f"/registrations/{ana.token}/"
+    asked = client.post(f"{url}sessions/", {"drop": europe.pk}, HTTP_ACCEPT_LANGUAGE="en")
+    cancel = client.post(f"{url}cancel/", {"event": "midterm"}, HTTP_ACCEPT_LANGUAGE="en")
+    html, cancel_html = asked.content.decode(), cancel.content.decode()
+    assert (asked.status_code, cancel.status_code) == (200, 200)
+    assert texts(html, "notice-confirm") == [
+        "Give up your place in “WG Europe”? It goes to the next person on the waitlist at once. "
+        "Yes, give up my place No, keep it"
+    ]
+    assert texts(cancel_html, "notice-confirm") == [
+        "Cancel your registration for “Midterm meeting”? Every place you hold in it is "
+        "released. Yes, cancel No, keep it"
+    ]
+    assert 'name="confirm" value="1"' in html
+    assert sorted(
+        SessionRegistration.objects.filter(participant=ana).values_list("status", flat=True)
+    ) == ["confirmed", "confirmed"]
+    client.post(f"{url}sessions/", {"drop": europe.pk, "confirm": "1"})
+    assert SessionRegistration.objects.get(participant=ana, session=europe).status == "cancelled"
+
+
+def test_the_manage_page_switches_language_with_a_get_form(client, ana):
+    response = client.get(f"/registrations/{ana.token}/?language=fr", HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert (response.status_code, response.cookies["django_language"].value) == (200, "fr")
+    assert '<html lang="fr"' in html and "Votre inscription" in html
+    assert '<form method="get" class="language-form">' in html
