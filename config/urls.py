@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 
+from config.docs import ApiDocsView
 from config.health import healthz
 from planner.admin import planner_page
 
@@ -9,7 +10,7 @@ urlpatterns = [
     path("admin/planner/", admin.site.admin_view(planner_page), name="admin-planner"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="schema"), name="api-docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="api-docs"),
     path("api/", include("events.urls")),
     path("api/", include("registrations.urls")),
     path("api/", include("planner.urls")),
