@@ -8,12 +8,13 @@ from django.shortcuts import render
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from core import display
 from core.errors import DomainError
 from core.throttles import throttled
 from notifications.digests import selectors as notification_selectors
 from notifications.digests import services as notification_services
 from pages.forms import SubscribeForm
-from pages.viewer import active_language, resolve_viewer_zone, zone_choices
+from pages.viewer import active_language, follow_zone_data, resolve_viewer_zone, zone_choices
 
 
 @require_http_methods(["GET", "POST"])
@@ -23,17 +24,23 @@ def subscribe_page(request: HttpRequest, code: str) -> HttpResponse:
         raise Http404
     language = active_language()
 
+    viewer = resolve_viewer_zone(request, default=region.zones[0])
+
     def page(form: SubscribeForm, *, status: int = 200, sent: bool = False) -> HttpResponse:
         context = {
             "region": region,
             "form": form,
             "sent": sent,
             "zone_choices": zone_choices(language),
+            # A first visit is asked again in the browser's zone, which the form then offers.
+            "follow_zone": follow_zone_data(viewer) if request.method == "GET" else None,
+            "device_city": display.zone_city(viewer.zone, language)
+            if viewer.source != "default"
+            else "",
         }
         return render(request, "pages/subscribe.html", context, status=status)
 
     if request.method == "GET":
-        viewer = resolve_viewer_zone(request, default=region.zones[0])
         zone = viewer.zone if viewer.source != "default" else ""
         return page(SubscribeForm(initial={"language": language, "timezone": zone}))
     form = SubscribeForm(request.POST)

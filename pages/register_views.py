@@ -69,6 +69,9 @@ def register_page(request: HttpRequest, slug: str) -> HttpResponse:
             "event": event,
             "form": form,
             "viewer_city": display.zone_city(viewer.zone, language),
+            "device_city": display.zone_city(viewer.zone, language)
+            if viewer.source != "default"
+            else "",
             "region": hint.region,
             "country_zones": hint.zones,
             "zone_choices": zone_choices(language),
