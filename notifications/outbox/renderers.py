@@ -99,6 +99,8 @@ def session_context(session, *, zone: str, language: str, cache: dict[str, Any])
             "title": session.title,
             "event_title": session.event.title,
             "event_url": f"{settings.SITE_URL}/events/{session.event.slug}/",
+            "register_url": f"{settings.SITE_URL}/events/{session.event.slug}/register/",
+            "calendar_url": f"{settings.SITE_URL}/sessions/{session.pk}.ics",
             "times": display.session_times(
                 session.starts_at,
                 session.ends_at,

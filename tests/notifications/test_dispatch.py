@@ -63,7 +63,7 @@ def test_drain_sends_a_confirmation_in_the_recipients_language(smtp_sink, site):
 def test_drain_sends_the_digest_with_times_in_both_zones_and_one_click_unsubscribe(
     smtp_sink, site, event, confirmed_subscription
 ):
-    event_services.create_session(
+    session = event_services.create_session(
         event=event,
         title="Opening plenary",
         local_start=datetime(2026, 4, 28, 14, 0),
@@ -91,13 +91,14 @@ def test_drain_sends_the_digest_with_times_in_both_zones_and_one_click_unsubscri
         "List-Unsubscribe=One-Click",
     )
     text = message.get_body(("plain",)).get_content()
-    assert text.splitlines()[:6] == [
+    assert text.splitlines()[:7] == [
         "Sessions for Europe this week. Times are in London (British Summer Time).",
         "",
         "* Opening plenary (Midterm meeting)",
         "  Tuesday, 28 April 2026, 13:00–14:30 (London, UTC+01:00)",
         "  Session's own time: Tuesday, 28 April 2026, 14:00–15:30 (Amsterdam, UTC+02:00)",
-        "  https://meridian.example/events/midterm/",
+        "  Register: https://meridian.example/events/midterm/register/",
+        f"  Add to your calendar: https://meridian.example/sessions/{session.pk}.ics",
     ]
 
 
