@@ -133,6 +133,9 @@ def test_reminder_in_arabic_with_one_click_off_that_stops_the_next_one(
     assert '<html lang="ar" dir="rtl">' in found["text/html"]
     assert "الثلاثاء، 29 أكتوبر 2030" in found["text/plain"]
     assert "(دبي، UTC+04:00)" in found["text/plain"]
+    # English titles keep their order inside the Arabic text (Unicode isolates) and HTML.
+    assert "\u2068Opening plenary\u2069 (\u2068Autumn meeting\u2069)" in found["text/plain"]
+    assert "<bdi>Opening plenary</bdi>" in found["text/html"]
     assert client.post(url.removeprefix("https://meridian.example")).status_code == 200
     ana.refresh_from_db()
     OutboxMessage.objects.filter(pk=second.pk).update(state="pending")
