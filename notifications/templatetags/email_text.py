@@ -1,5 +1,6 @@
-"""``bdi`` and ``isolate``: user content (a title, a name) isolated from the text around it in HTML emails,
-so that an English title keeps its order inside an Arabic sentence and the reverse."""
+"""``bdi`` (HTML) and ``isolate`` (text): user content (a title, a name) isolated from the
+text around it in emails, so that an English title keeps its order inside an Arabic sentence
+and the reverse."""
 
 from django import template
 from django.utils.html import format_html
