@@ -8,6 +8,7 @@ exact text hashes to it), so the page logs no violation and the policy stays str
 """
 
 from django.conf import settings
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
 SWAGGER_STYLE_HASHES = ("'sha256-MMpT0iDxyjALd9PdfepImGX3DBfJPXZ4IlDWdPAgtn0='",)
@@ -19,6 +20,7 @@ def docs_policy() -> str:
 
 
 class ApiDocsView(SpectacularSwaggerSplitView):
+    @extend_schema(exclude=True)  # as the parent's: the docs page is not part of the API
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         if settings.CONTENT_SECURITY_POLICY:
