@@ -70,6 +70,15 @@ def zone_choices() -> list[tuple[str, str]]:
     return [(name, name) for name in sorted(time_rules.place_zone_names())]
 
 
+def keep_stored_zone(form: forms.ModelForm) -> None:
+    """A zone stored before it was checked as a place (or under an old spelling) stays
+    selectable, so that editing something else does not fail on it."""
+    stored = form.instance.timezone if form.instance.pk else ""
+    field = form.fields.get("timezone")
+    if field is not None and stored and stored not in dict(field.choices):
+        field.choices = [(stored, stored), *field.choices]
+
+
 def add_domain_error(form: forms.Form, error: DomainError) -> None:
     """Show a service's refusal beside the field it names (or above the form)."""
     form.add_error(error.field if error.field in form.fields else None, error.message)
@@ -113,6 +122,7 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        keep_stored_zone(self)
         current = set(self.instance.reminder_offsets or ()) if self.instance.pk else set()
         offsets = sorted(set(COMMON_REMINDER_OFFSETS) | current, reverse=True)
         language = get_language()
@@ -185,6 +195,7 @@ class SessionForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        keep_stored_zone(self)
         instance = self.instance
         if instance.pk:
             self.initial["local_start"] = instance.local_start.replace(tzinfo=None)
