@@ -328,6 +328,11 @@ JOIN_OPENS_MINUTES_BEFORE = env.int("JOIN_OPENS_MINUTES_BEFORE", default=15)
 # same process forgets it at once.
 CALENDAR_STATE_MEMO_SECONDS = env.float("CALENDAR_STATE_MEMO_SECONDS", default=1.0)
 
+# At most one email about an event goes to an address per this many minutes because of
+# public registration requests for it (someone asking again for an address that is already
+# registered); later requests are folded into the next one.
+REGISTRATION_REQUEST_EMAIL_MINUTES = env.int("REGISTRATION_REQUEST_EMAIL_MINUTES", default=60)
+
 # Notifications (the outbox). Retries back off exponentially in the row, never in Celery.
 NOTIFICATIONS_BATCH_SIZE = env.int("NOTIFICATIONS_BATCH_SIZE", default=50)
 NOTIFICATIONS_LEASE_SECONDS = env.float("NOTIFICATIONS_LEASE_SECONDS", default=300.0)

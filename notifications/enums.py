@@ -17,6 +17,9 @@ class MessageKind(models.TextChoices):
     SUBSCRIPTION_CONFIRM = "subscription_confirm", _("Digest subscription confirmation")
     REGION_DIGEST = "region_digest", _("Weekly region digest")
     REGISTRATION_CONFIRMED = "registration_confirmed", _("Registration confirmation")
+    # Someone asked for sessions of an event the address is already registered for: nothing
+    # changed; the owner reads what was asked and a link that applies it.
+    REGISTRATION_REQUESTED = "registration_requested", _("Registration request")
     SESSION_REMINDER = "session_reminder", _("Session reminder")
     SESSION_CHANGED = "session_changed", _("Session change notice")
     SESSION_CANCELLED = "session_cancelled", _("Session cancellation")

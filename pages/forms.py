@@ -231,7 +231,10 @@ class RegistrationForm(SessionChoiceMixin, ServiceForm):
 
 
 class AddSessionsForm(SessionChoiceMixin, ServiceForm):
-    """Sessions a registered participant adds from their manage page."""
+    """Sessions a registered participant adds from their manage page (or registers again
+    with). ``preselected``: some were chosen by the link of a registration request email."""
+
+    preselected = False
 
     def __init__(self, *args: Any, groups: Iterable[ChoiceGroup], **kw):
         super().__init__(*args, **kw)

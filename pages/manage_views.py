@@ -27,7 +27,7 @@ from core.errors import DomainError
 from core.languages import LANGUAGE_CODES
 from core.responses import private
 from pages import selectors
-from pages.forms import AddSessionsForm, PreferencesForm
+from pages.forms import AddSessionsForm, PreferencesForm, session_field_name
 from pages.participants import personal_links, place_views
 from pages.schedule import build_choice_groups
 from pages.viewer import (
@@ -85,18 +85,26 @@ def _page(
     add_form: tuple[int, AddSessionsForm] | None = None,
     error: str = "",
     confirm: dict | None = None,
+    asked: set[int] | None = None,
 ) -> HttpResponse:
+    """The page. ``asked``: sessions to have chosen in the add forms (the link of a
+    registration request email carries them as ``?add=1,2``)."""
     language = active_language()
     zone = _zone(request, participant)
     registrations = []
+    preselected = False
     for registration in registration_selectors.registrations_of_participant(participant):
         active = registration.status == RegistrationStatus.REGISTERED
         form = None
-        if active:
-            if add_form and add_form[0] == registration.event_id:
-                form = add_form[1]
-            else:
-                form = AddSessionsForm(groups=_groups_to_add(registration, zone, language))
+        if add_form and add_form[0] == registration.event_id:
+            form = add_form[1]
+        elif registration.status != RegistrationStatus.ERASED:
+            # A cancelled registration is taken up again by adding sessions to it.
+            groups = _groups_to_add(registration, zone, language)
+            initial = _chosen(groups, asked or set())
+            preselected = preselected or bool(initial)
+            form = AddSessionsForm(groups=groups, initial=initial)
+            form.preselected = bool(initial)
         registrations.append(
             {
                 "registration": registration,
@@ -138,8 +146,27 @@ def _page(
         "links": personal_links(site=site_url(request), token=participant.token),
         "error": error,
         "confirm": confirm,
+        "preselected": preselected,
     }
     return private(render(request, "pages/manage.html", context, status=status))
+
+
+def _chosen(groups, asked: set[int]) -> dict[str, str]:
+    """The add form's initial choices: per group, the edition asked for (if any)."""
+    initial = {}
+    for group in groups:
+        for view in group.options:
+            if view.session.id in asked:
+                initial[session_field_name(group)] = str(view.session.id)
+                break
+    return initial
+
+
+def _asked(raw: str) -> set[int]:
+    """``?add=1,2``: session ids, at most MAX_SESSIONS_PER_CALL of them; anything else is
+    ignored (the link only chooses sessions on the page; adding them takes a click)."""
+    parts = raw.split(",")[: registration_services.MAX_SESSIONS_PER_CALL]
+    return {int(part) for part in parts if part.isdigit() and len(part) < 12}
 
 
 @require_GET
@@ -152,7 +179,7 @@ def manage_page(request: HttpRequest, token: str) -> HttpResponse:
     asked = request.GET.get("language", "")
     if asked in LANGUAGE_CODES:
         translation.activate(asked)
-        response = _page(request, participant)
+        response = _page(request, participant, asked=_asked(request.GET.get("add", "")))
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
             asked,
@@ -161,7 +188,7 @@ def manage_page(request: HttpRequest, token: str) -> HttpResponse:
             secure=request.is_secure(),
         )
         return response
-    return _page(request, participant)
+    return _page(request, participant, asked=_asked(request.GET.get("add", "")))
 
 
 def _event_of(participant: Participant, slug: str):
@@ -213,7 +240,7 @@ def change_sessions(request: HttpRequest, token: str) -> HttpResponse:
             request,
         )
     registration = _event_of(participant, request.POST.get("event", ""))
-    if registration is None or registration.status != RegistrationStatus.REGISTERED:
+    if registration is None or registration.status == RegistrationStatus.ERASED:
         return _page(
             request, participant, status=400, error=_("You are not registered for this event.")
         )

@@ -127,7 +127,7 @@ def _confirmation(request, event, form, result, viewer_zone: str, language: str)
         return render(
             request,
             "pages/registered.html",
-            {"event": event, "created": False, "titles": titles},
+            {"event": event, "created": False, "requested": result.requested, "titles": titles},
         )
     zone = result.participant.timezone or viewer_zone
     places = place_views(result.session_registrations, zone=zone, language=language)

@@ -12,6 +12,11 @@ from core.hooks import Hook
 #: participant is new: their links have not been sent yet).
 participant_registered = Hook("participant_registered")
 
+#: Someone asked, by the public registration, for sessions of an event the address is
+#: already registered for (active or cancelled); nothing was changed. Arguments:
+#: ``registration`` (locked until the transaction ends), ``sessions`` (the ids asked for).
+registration_requested = Hook("registration_requested")
+
 #: A participant added sessions through their manage link. Arguments: ``registration``,
 #: ``session_registrations``.
 sessions_added = Hook("sessions_added")

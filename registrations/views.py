@@ -98,7 +98,11 @@ class EventRegistrations(APIView):
             201: RegistrationAnswerSerializer,
             202: OpenApiResponse(
                 RegistrationAnswerSerializer,
-                description=_("The email was known: the details go to that address."),
+                description=_(
+                    "The email was known: the details go to that address. If it was already "
+                    "registered for the event, nothing was changed: the address is sent a "
+                    "link that applies the request."
+                ),
             ),
         },
     )
@@ -120,6 +124,12 @@ class EventRegistrations(APIView):
                             for session_id in dict.fromkeys(asked["sessions"])
                         ],
                         "detail": _(
+                            "This email address is already registered for this event, so "
+                            "nothing was changed. We have emailed it a link that adds these "
+                            "sessions (at most one email an hour)."
+                        )
+                        if result.requested
+                        else _(
                             "This email address is already registered. We have sent the "
                             "details and your personal links to it."
                         ),

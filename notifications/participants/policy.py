@@ -15,7 +15,10 @@ Keys (``dedupe_key``) and what they make idempotent:
 - a seat given up ``session-dropped:{participant}:{session}:{released instant}`` (a newer
   drop of the same session cancels the pending one);
 - confirmation ``registration-confirmed:{registration}:{digest of the places and their
-  update instants}``: a repeated identical registration sends nothing new.
+  update instants}``: a repeated identical registration sends nothing new;
+- request ``registration-requested:{participant}:{event}:{due instant}``: at most one email
+  about an event per address per ``REGISTRATION_REQUEST_EMAIL_MINUTES`` (see
+  :func:`plan_registration_request`).
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from notifications.enums import MessageKind, OutboxState
 from notifications.models import OutboxMessage
 from notifications.outbox import queue
 from notifications.participants import reminders
-from registrations.enums import SeatStatus
+from registrations.enums import RegistrationStatus, SeatStatus
 from registrations.models import ACTIVE_SEAT_STATUSES, Participant, Registration
 from registrations.models import SessionRegistration as Place
 
@@ -301,6 +304,65 @@ def plan_registration_emails(
         else:
             schedule_reminders(session=place.session, participants=[participant], now=now)
     _write(rows)
+
+
+# The emails about an event that public registration requests cause, spaced out per address.
+REQUEST_KINDS = (MessageKind.REGISTRATION_CONFIRMED, MessageKind.REGISTRATION_REQUESTED)
+
+
+@transaction.atomic(savepoint=False)
+def plan_registration_request(*, registration: Registration, sessions: Sequence[int]) -> None:
+    """Someone asked, by the public registration, for sessions of an event this address is
+    already registered for. Nothing was changed; its owner is told what was asked, with a
+    link that applies it.
+
+    However many requests arrive, the address gets at most one email about the event per
+    ``REGISTRATION_REQUEST_EMAIL_MINUTES`` (its confirmation included): a request within
+    that time is folded into the email planned for the end of it (its sessions added to
+    that email's), or adds nothing when it asks for nothing the registration lacks. The
+    caller holds the registration's row lock, so requests for one address take turns.
+    """
+    participant = registration.participant
+    now = timezone.now()
+    interval = timedelta(minutes=settings.REGISTRATION_REQUEST_EMAIL_MINUTES)
+    latest = (
+        OutboxMessage.objects.filter(
+            participant_id=participant.pk, event_id=registration.event_id, kind__in=REQUEST_KINDS
+        )
+        .exclude(state__in=NEVER_SENT)
+        .order_by("-due_at")
+        .only("pk", "kind", "state", "due_at", "payload")
+        .first()
+    )
+    asked = list(dict.fromkeys(sessions))
+    if latest is not None and latest.due_at + interval > now:
+        held = set(
+            Place.objects.filter(
+                registration=registration, status__in=ACTIVE_SEAT_STATUSES
+            ).values_list("session_id", flat=True)
+        )
+        if registration.status == RegistrationStatus.REGISTERED and held.issuperset(asked):
+            return  # a recent email told them; this request asks for nothing new
+        if latest.kind == MessageKind.REGISTRATION_REQUESTED and latest.due_at > now:
+            merged = list(dict.fromkeys([*latest.payload.get("sessions", []), *asked]))
+            folded = OutboxMessage.objects.filter(
+                pk=latest.pk, state=OutboxState.PENDING, next_attempt_at__gt=now
+            ).update(payload={**latest.payload, "sessions": merged}, updated_at=now)
+            if folded:
+                return
+    due = now if latest is None else max(now, latest.due_at + interval)
+    _write(
+        [
+            {
+                "kind": MessageKind.REGISTRATION_REQUESTED,
+                "dedupe_key": f"registration-requested:{participant.pk}:"
+                f"{registration.event_id}:{due.isoformat()}",
+                "due_at": due,
+                "payload": {"sessions": asked},
+                **_about(participant, event_id=registration.event_id),
+            }
+        ]
+    )
 
 
 @transaction.atomic(savepoint=False)

@@ -32,6 +32,10 @@ def _participant_registered(*, registration, session_registrations, created) -> 
     )
 
 
+def _registration_requested(*, registration, sessions) -> None:
+    policy.plan_registration_request(registration=registration, sessions=sessions)
+
+
 def _sessions_added(*, registration, session_registrations) -> None:
     if session_registrations:
         policy.plan_registration_emails(registration=registration, places=session_registrations)
@@ -63,6 +67,7 @@ def connect() -> None:
     event_hooks.session_recording_published.connect(_recording_published)
     event_hooks.event_reminder_offsets_changed.connect(_reminder_offsets_changed)
     registration_hooks.participant_registered.connect(_participant_registered)
+    registration_hooks.registration_requested.connect(_registration_requested)
     registration_hooks.sessions_added.connect(_sessions_added)
     registration_hooks.sessions_dropped.connect(_sessions_dropped)
     registration_hooks.seat_confirmed_from_waitlist.connect(_seat_confirmed_from_waitlist)

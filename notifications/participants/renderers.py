@@ -1,5 +1,5 @@
-"""Renderers of the participant emails: confirmation, reminder, change notice, cancellation,
-seat from the waitlist, recording available, a seat given up.
+"""Renderers of the participant emails: confirmation, registration request, reminder,
+change notice, cancellation, seat from the waitlist, recording available, a seat given up.
 
 Each builds its email from current data at send time, in the participant's current language
 and zone (every time also in the session's own zone), or says ``Skip`` when the row is no
@@ -21,6 +21,7 @@ from django.utils.html import format_html
 
 from calendars import ical
 from core import display
+from events.enums import SessionStatus
 from events.models import Session
 from notifications.enums import MessageKind
 from notifications.models import OutboxMessage
@@ -267,6 +268,66 @@ def render_registration_confirmed(message, cache, participant, language) -> Rend
         if place is confirmed[0]:
             rendered.alternatives.append((calendar, "text/calendar; method=REQUEST"))
     return rendered
+
+
+@register(MessageKind.REGISTRATION_REQUESTED)
+@_in_language
+def render_registration_requested(message, cache, participant, language) -> Rendered | Skip:
+    """Someone asked for sessions of an event this address is registered for; nothing was
+    changed. The sessions asked for that the participant does not hold yet (and that still
+    take registrations), with a link to the manage page that has them chosen, ready to add;
+    or, when nothing is missing, the reminder that they hold them, and their links."""
+    registration = (
+        Registration.objects.filter(participant=participant, event_id=message.event_id)
+        .select_related("event")
+        .first()
+    )
+    if registration is None or registration.status == RegistrationStatus.ERASED:
+        return Skip("the registration is gone")
+    active = registration.status == RegistrationStatus.REGISTERED
+    asked = message.payload.get("sessions") or []
+    held = (
+        set(
+            Place.objects.filter(registration=registration, status__in=ACTIVE).values_list(
+                "session_id", flat=True
+            )
+        )
+        if active
+        else set()
+    )
+    missing = list(
+        Session.objects.filter(pk__in=[pk for pk in asked if pk not in held])
+        .exclude(status=SessionStatus.CANCELLED)
+        .select_related("event")
+        .order_by("starts_at", "pk")
+    )
+    if not active and not missing:
+        return Skip("the registration is cancelled and nothing asked for can be added")
+    zone = _zone(participant)
+    items = [
+        session_context(session, zone=zone, language=language, cache=cache) for session in missing
+    ]
+    apply_url = ""
+    if missing:
+        chosen = ",".join(str(session.pk) for session in missing)
+        apply_url = (
+            f"{registration_services.manage_url(participant.token)}?add={chosen}"
+            f"#event-{registration.event_id}"
+        )
+    return _render(
+        "registration_requested",
+        participant,
+        {
+            "event_title": registration.event.title,
+            "active": active,
+            "items": items,
+            "apply_url": apply_url,
+            "timezone": display.zone_label(
+                zone, language, [session.starts_at for session in missing]
+            ),
+        },
+        language=language,
+    )
 
 
 def _planned_start(message: OutboxMessage) -> datetime | None:

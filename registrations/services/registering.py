@@ -15,7 +15,7 @@ from core import statements
 from core.regions import region_for_country
 from events.models import Event, Region
 from registrations import cleaning, hooks
-from registrations.enums import RegistrationSource, RegistrationStatus
+from registrations.enums import RegistrationSource
 from registrations.models import Participant, Registration, SessionRegistration
 from registrations.services.checks import (
     SUPPORTED_LANGUAGES,
@@ -30,12 +30,15 @@ from registrations.services.seats import place_in_sessions
 @dataclass
 class RegistrationResult:
     """What :func:`register_participant` did. Only when ``created`` may the caller be shown
-    the participant's links: otherwise the caller merely knows an email address."""
+    the participant's links: otherwise the caller merely knows an email address.
+    ``requested``: the address was already registered for the event, so nothing was changed;
+    its owner is sent the request instead (``session_registrations`` is then empty)."""
 
     participant: Participant
     registration: Registration
     session_registrations: list[SessionRegistration]
     created: bool
+    requested: bool = False
 
 
 def _participant_for_email(
@@ -104,9 +107,11 @@ def register_participant(
 ) -> RegistrationResult:
     """Register a person (by email) for an event and the sessions asked for.
 
-    Idempotent per email: a repeat call creates no duplicate rows; it adds the sessions asked
-    for and the answers not given before, and changes nothing else of the earlier
-    registration (a caller who only knows an email must not be able to alter or learn it).
+    The caller may know no more than an email address, so an address that already has a
+    registration for the event (active or cancelled) is never changed through here: no seat
+    is taken, given up or revived and no answer or detail replaced; the
+    ``registration_requested`` hook tells its owner what was asked (their manage link
+    applies it). A known person new to the event is registered as anyone is.
     Refuses an event that is not published or outside its registration window, unknown
     sessions, sessions of another event or cancelled ones, two editions of one session, and
     answers that do not fit the event's questions.
@@ -149,7 +154,22 @@ def register_participant(
         )
         statements.insert([registration], returning=("pk",))
     else:
-        registration = _registration_for(participant, event, answers=answers, source=source)
+        registration, existed = _registration_for(
+            participant, event, answers=answers, source=source
+        )
+        if existed:
+            registration.participant = participant
+            asked = sessions_asked(event, sessions)
+            hooks.registration_requested(
+                registration=registration, sessions=[session.pk for session in asked]
+            )
+            return RegistrationResult(
+                participant=participant,
+                registration=registration,
+                session_registrations=[],
+                created=False,
+                requested=True,
+            )
     registration.participant = participant
     # The sessions are read (and checked) only now, locked: the seats are placed from these
     # rows without reading them again, and the locks are held no longer than before.
@@ -175,19 +195,13 @@ def register_participant(
 
 def _registration_for(
     participant: Participant, event: Event, *, answers: dict[str, Any], source: str
-) -> Registration:
-    """A known person's registration for the event: found (and reactivated, with answers
-    only added, never replaced) or created."""
+) -> tuple[Registration, bool]:
+    """A known person's registration for the event, created when they have none, and whether
+    it existed. An existing one is returned locked and unchanged: concurrent requests for
+    one address and event take their turn, so that their emails are planned one at a time."""
     registration, created = Registration.objects.get_or_create(
         participant=participant, event=event, defaults={"answers": answers, "source": source}
     )
     if created:
-        return registration
-    registration = Registration.objects.select_for_update().get(pk=registration.pk)
-    merged = {**answers, **registration.answers}
-    if registration.status != RegistrationStatus.REGISTERED or merged != registration.answers:
-        registration.status = RegistrationStatus.REGISTERED
-        registration.cancelled_at = None
-        registration.answers = merged
-        registration.save(update_fields=["status", "cancelled_at", "answers", "updated_at"])
-    return registration
+        return registration, False
+    return Registration.objects.select_for_update().get(pk=registration.pk), True

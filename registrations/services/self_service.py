@@ -26,10 +26,16 @@ from registrations.services.seats import (
 )
 
 
-def _active_registration(participant: Participant, event: Event) -> Registration:
+def _registration_to_add_to(participant: Participant, event: Event, now) -> Registration:
+    """The participant's registration for the event, locked; a cancelled one is made active
+    again (its owner, holding the manage link, registers again by adding sessions)."""
     registration = (
         Registration.objects.select_for_update()
-        .filter(participant=participant, event=event, status=RegistrationStatus.REGISTERED)
+        .filter(
+            participant=participant,
+            event=event,
+            status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.CANCELLED],
+        )
         .first()
     )
     if registration is None:
@@ -38,6 +44,10 @@ def _active_registration(participant: Participant, event: Event) -> Registration
             % {"event": event.title},
             field="sessions",
         )
+    if registration.status == RegistrationStatus.CANCELLED:
+        registration.status = RegistrationStatus.REGISTERED
+        registration.cancelled_at = None
+        registration.save(update_fields=["status", "cancelled_at", "updated_at"])
     registration.participant = participant
     return registration
 
@@ -47,7 +57,8 @@ def add_sessions(*, participant: Participant, sessions: Iterable[int]) -> list[S
     """Add sessions (of events the participant is registered for) through the manage link.
 
     A full session gives a waitlist place; another edition of a session already held is
-    refused with a message that says to drop it first.
+    refused with a message that says to drop it first. Adding to a cancelled registration
+    registers the participant again.
     """
     now = django_timezone.now()
     asked = sessions_asked(None, sessions)
@@ -58,7 +69,7 @@ def add_sessions(*, participant: Participant, sessions: Iterable[int]) -> list[S
     for group in by_event.values():
         event = group[0].event
         check_event_open(event, now)
-        registration = _active_registration(participant, event)
+        registration = _registration_to_add_to(participant, event, now)
         added = place_in_sessions(
             registration=registration, sessions=group, now=now, skip_conflicts=False
         )

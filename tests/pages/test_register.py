@@ -124,8 +124,8 @@ def test_register_again_with_a_known_email_reveals_nothing(client, offer):
     html = response.content.decode()
     assert response.status_code == 200
     assert texts(html, "check-email") == [
-        "This email address is already registered. We have sent the details and your "
-        "personal links to it."
+        "This email address is already registered for this event, so nothing was changed. "
+        "We have emailed it a link that adds these sessions (at most one email an hour)."
     ]
     assert texts(html, "asked") == ["Panel"]
     assert (token in html, texts(html, "place"), Participant.objects.get().name) == (
@@ -133,6 +133,10 @@ def test_register_again_with_a_known_email_reveals_nothing(client, offer):
         [],
         "Ana Souza",
     )
+    # Nothing was added: the panel waits for the owner's click in the email.
+    assert list(
+        Participant.objects.get().session_registrations.values_list("session_id", flat=True)
+    ) == [europe.pk]
 
 
 def test_register_two_values_for_one_group_take_one_edition(client, offer):

@@ -110,8 +110,9 @@ def test_post_registration_again_reveals_nothing_of_the_earlier_one(api, make_se
         == {
             "status": "received",
             "sessions": [{"session": held.pk, "status": "received", "waitlist_position": None}],
-            "detail": "This email address is already registered. We have sent the details and "
-            "your personal links to it.",
+            "detail": "This email address is already registered for this event, so nothing was "
+            "changed. We have emailed it a link that adds these sessions (at most one email an "
+            "hour).",
         }
     )
     assert token not in known.content.decode()

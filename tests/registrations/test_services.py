@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from events import services as event_services
 from events.models import Event, Region, Session
-from registrations import selectors, services
+from registrations import hooks, selectors, services
 from registrations.enums import RegistrationStatus
 from registrations.errors import RegistrationsError
 from registrations.models import Participant, Question, Registration, SessionRegistration
@@ -49,19 +49,50 @@ def test_register_participant_suggests_zone_and_region_from_country(register):
     assert (participant.language, result.created, len(participant.token)) == ("fr", True, 43)
 
 
-def test_register_participant_again_is_idempotent_and_merges_sessions(make_session, register):
+def test_register_participant_again_changes_nothing_and_tells_the_owner(make_session, register):
     first, second = make_session("First", hour=9), make_session("Second", hour=14)
-    register("ann@example.org", [first.pk], name="Ann", organisation="Library A")
-    again = register("ANN@Example.org", [second.pk, first.pk], name="Mallory", country="FR")
+    asked = []
+    hooks.registration_requested.connect(hear := lambda **kw: asked.append(kw))
+    try:
+        register("ann@example.org", [first.pk], name="Ann", organisation="Library A")
+        again = register("ANN@Example.org", [second.pk, first.pk], name="Mallory", country="FR")
+    finally:
+        hooks.registration_requested.disconnect(hear)
     participant = Participant.objects.get()
-    assert again.created is False
+    assert (again.created, again.requested, again.session_registrations) == (False, True, [])
     assert (participant.name, participant.organisation, participant.country) == (
         "Ann",
         "Library A",
         "",
     )
-    assert (Registration.objects.count(), SessionRegistration.objects.count()) == (1, 2)
-    assert [place.session_id for place in again.session_registrations] == [second.pk, first.pk]
+    assert (Registration.objects.count(), SessionRegistration.objects.count()) == (1, 1)
+    assert [(item["registration"].pk, item["sessions"]) for item in asked] == [
+        (again.registration.pk, [second.pk, first.pk])
+    ]
+
+
+def test_a_known_person_new_to_the_event_is_registered(section, event, make_session, register):
+    session = make_session("First", hour=9)
+    register("ann@example.org", [session.pk])
+    other = event_services.publish_event(
+        event=event_services.create_event(
+            section=section,
+            slug="other",
+            title="Other",
+            timezone="UTC",
+            start_date=event.start_date,
+            end_date=event.end_date,
+            registration_closes_at=event.registration_closes_at,
+        )
+    )
+    later = event_services.create_session(
+        event=other, title="Later", starts_at=session.starts_at, duration_minutes=60
+    )
+    result = register("ann@example.org", [later.pk], event=other)
+    assert (result.created, result.requested) == (False, False)
+    assert [(place.session_id, place.status) for place in result.session_registrations] == [
+        (later.pk, "confirmed")
+    ]
 
 
 def test_release_promotes_the_first_on_the_waitlist_and_closes_the_gap(make_session, register):
@@ -81,12 +112,21 @@ def test_release_promotes_the_first_on_the_waitlist_and_closes_the_gap(make_sess
     ]
 
 
-def test_cancelled_registration_comes_back_on_register_again(make_session, register):
+def test_a_cancelled_registration_stays_cancelled_until_its_owner_adds_sessions(
+    make_session, register
+):
     session = make_session(capacity=1)
     first = register("ann@example.org", [session.pk])
     register("bob@example.org", [session.pk])
     services.cancel_registration(participant=first.participant)
-    register("ann@example.org", [session.pk])
+    assert register("ann@example.org", [session.pk]).requested is True
+    assert Registration.objects.get(participant=first.participant).status == "cancelled"
+    assert places(session) == [
+        ("ann@example.org", "cancelled", None),
+        ("bob@example.org", "confirmed", None),
+    ]
+    # The owner, by their manage link, registers again by adding the session.
+    services.add_sessions(participant=first.participant, sessions=[session.pk])
     assert places(session) == [
         ("ann@example.org", "waitlisted", 1),
         ("bob@example.org", "confirmed", None),
