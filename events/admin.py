@@ -118,6 +118,7 @@ class EventForm(forms.ModelForm):
             "registration_opens_at",
             "registration_closes_at",
             "reminder_offsets",
+            "missed_you_note",
         ]
 
     def __init__(self, *args, **kwargs):

@@ -98,6 +98,14 @@ class Event(models.Model):
     reminder_offsets = models.JSONField(
         _("reminder offsets (minutes before start)"), default=default_reminder_offsets
     )
+    missed_you_note = models.BooleanField(
+        _("“sorry we missed you” note"),
+        default=False,
+        help_text=_(
+            "In the recording email, confirmed participants who did not join the session read "
+            "a short note that they were missed."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -96,6 +96,7 @@ class EventSerializer(serializers.ModelSerializer):
             "registration_opens_at",
             "registration_closes_at",
             "reminder_offsets",
+            "missed_you_note",
             "sessions_url",
             "calendar_links",
             "created_at",

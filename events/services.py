@@ -36,6 +36,7 @@ EVENT_FIELDS = (
     "registration_opens_at",
     "registration_closes_at",
     "reminder_offsets",
+    "missed_you_note",
 )
 SESSION_PLAIN_FIELDS = (
     "title",

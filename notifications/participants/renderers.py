@@ -471,8 +471,19 @@ def render_recording_available(message, cache, participant, language) -> Rendere
     place = _place(message, cache)
     if place is None or place.status not in ACTIVE:
         return Skip("the participant holds no place in the session")
+    # The organisers' choice per event: a confirmed seat whose join link was never used.
+    missed = (
+        session.event.missed_you_note
+        and place.status == SeatStatus.CONFIRMED
+        and place.first_joined_at is None
+    )
     return _session_email(
-        "recording_available", session, participant, language=language, cache=cache
+        "recording_available",
+        session,
+        participant,
+        language=language,
+        cache=cache,
+        missed_you=missed,
     )
 
 

@@ -118,6 +118,7 @@ def test_an_organiser_adds_an_event_with_sessions_in_three_zones(browser, sectio
             "end_date": "2027-04-29",
             "languages": ["en", "fr"],
             "reminder_offsets": ["1440", "60"],
+            "missed_you_note": "on",
         }
     )
     add_inline_sessions(
@@ -145,6 +146,7 @@ def test_an_organiser_adds_an_event_with_sessions_in_three_zones(browser, sectio
     )
     post(browser, "/admin/events/event/add/", data)
     event = Event.objects.get(slug="midterm-2027")
+    assert event.missed_you_note is True
     sessions = list(event.sessions.order_by("starts_at"))
     assert [(s.title, s.timezone, s.starts_at, s.ends_at, s.description) for s in sessions] == [
         (

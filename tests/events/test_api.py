@@ -475,3 +475,20 @@ def test_malformed_json_is_400(organiser, event):
 
 def test_unknown_session_is_404(api):
     assert api.get("/api/sessions/999999/").status_code == 404
+
+
+def test_organisers_choose_the_missed_you_note_per_event(event, organiser, api):
+    url = f"/api/events/{event.slug}/"
+    assert api.get(url).json()["missed_you_note"] is False
+    on = organiser.patch(url, {"missed_you_note": True}, format="json")
+    refused = organiser.patch(url, {"missed_you_note": "maybe"}, format="json")
+    event.refresh_from_db()
+    assert (on.status_code, on.json()["missed_you_note"], event.missed_you_note) == (
+        200,
+        True,
+        True,
+    )
+    assert (refused.status_code, refused.json()["missed_you_note"]) == (
+        400,
+        ["Must be a valid boolean."],
+    )

@@ -438,3 +438,35 @@ def test_several_seats_in_one_action_make_one_email_and_one_imip_message_per_uid
     summary = parts(left[2])
     assert sorted(summary) == ["text/html", "text/plain"]
     assert "Opening plenary" in summary["text/plain"] and "Workshop" in summary["text/plain"]
+
+
+@pytest.mark.parametrize("note", [True, False], ids=["note on", "note off"])
+def test_the_recording_email_tells_a_confirmed_no_show_they_were_missed_if_the_event_says_so(
+    register, plenary, autumn_event, smtp_sink, site, note
+):
+    event_services.update_event(event=autumn_event, missed_you_note=note)
+    ana = register("ana@example.org", [plenary]).participant
+    register("ben@example.org", [plenary])
+    register("carla@example.org", [plenary])  # waitlisted: not a no-show
+    SessionRegistration.objects.filter(participant=ana).update(
+        first_joined_at=plenary.starts_at, last_joined_at=plenary.starts_at
+    )
+    event_services.update_session(session=plenary, recording_url="https://video.example/1")
+    OutboxMessage.objects.exclude(kind="recording_available").update(state="cancelled")
+    send()
+    missed = "We are sorry we missed you at this session. Its recording lets you catch up:"
+    available = "The recording of this session is available:"
+    seen = sorted(
+        (
+            str(message["To"]),
+            missed in parts(message)["text/plain"],
+            missed in parts(message)["text/html"],
+            available in parts(message)["text/plain"],
+        )
+        for message in smtp_sink.messages
+    )
+    assert seen == [
+        ("ana@example.org", False, False, True),
+        ("ben@example.org", note, note, not note),
+        ("carla@example.org", False, False, True),
+    ]
