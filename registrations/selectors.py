@@ -227,6 +227,15 @@ def seat_for_join_token(token: str) -> SessionRegistration | None:
     return seat
 
 
+def held_session_ids(registration: Registration) -> set[int]:
+    """The sessions a registration holds a place in (a seat or a waitlist place)."""
+    return set(
+        SessionRegistration.objects.filter(
+            registration=registration, status__in=ACTIVE_SEAT_STATUSES
+        ).values_list("session_id", flat=True)
+    )
+
+
 def active_place(participant: Participant, session_id: int) -> SessionRegistration | None:
     """The participant's seat or waitlist place in a session, with the session, or None."""
     return (

@@ -43,6 +43,7 @@ from notifications.participants import reminders
 from registrations.enums import RegistrationStatus, SeatStatus
 from registrations.models import ACTIVE_SEAT_STATUSES, Participant, Registration
 from registrations.models import SessionRegistration as Place
+from registrations.selectors import held_session_ids
 
 # Fields whose change participants are told about (a title or zone alone raises SEQUENCE for
 # calendars, but the instant and the link are what a participant acts on).
@@ -336,12 +337,9 @@ def plan_registration_request(*, registration: Registration, sessions: Sequence[
     )
     asked = list(dict.fromkeys(sessions))
     if latest is not None and latest.due_at + interval > now:
-        held = set(
-            Place.objects.filter(
-                registration=registration, status__in=ACTIVE_SEAT_STATUSES
-            ).values_list("session_id", flat=True)
-        )
-        if registration.status == RegistrationStatus.REGISTERED and held.issuperset(asked):
+        if registration.status == RegistrationStatus.REGISTERED and held_session_ids(
+            registration
+        ).issuperset(asked):
             return  # a recent email told them; this request asks for nothing new
         if latest.kind == MessageKind.REGISTRATION_REQUESTED and latest.due_at > now:
             merged = list(dict.fromkeys([*latest.payload.get("sessions", []), *asked]))

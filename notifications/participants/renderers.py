@@ -38,6 +38,7 @@ from registrations import services as registration_services
 from registrations.enums import RegistrationStatus, SeatStatus
 from registrations.models import Participant, Registration
 from registrations.models import SessionRegistration as Place
+from registrations.selectors import held_session_ids
 from registrations.services.links import personal_join_url, seat_join_url
 
 REMINDERS_OFF_SALT = "notifications.participants.reminders-off"
@@ -286,15 +287,7 @@ def render_registration_requested(message, cache, participant, language) -> Rend
         return Skip("the registration is gone")
     active = registration.status == RegistrationStatus.REGISTERED
     asked = message.payload.get("sessions") or []
-    held = (
-        set(
-            Place.objects.filter(registration=registration, status__in=ACTIVE).values_list(
-                "session_id", flat=True
-            )
-        )
-        if active
-        else set()
-    )
+    held = held_session_ids(registration) if active else set()
     missing = list(
         Session.objects.filter(pk__in=[pk for pk in asked if pk not in held])
         .exclude(status=SessionStatus.CANCELLED)
