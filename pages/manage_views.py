@@ -92,7 +92,6 @@ def _page(
     language = active_language()
     zone = _zone(request, participant)
     registrations = []
-    preselected = False
     for registration in registration_selectors.registrations_of_participant(participant):
         active = registration.status == RegistrationStatus.REGISTERED
         form = None
@@ -102,7 +101,6 @@ def _page(
             # A cancelled registration is taken up again by adding sessions to it.
             groups = _groups_to_add(registration, zone, language)
             initial = _chosen(groups, asked or set())
-            preselected = preselected or bool(initial)
             form = AddSessionsForm(groups=groups, initial=initial)
             form.preselected = bool(initial)
         registrations.append(
@@ -146,7 +144,9 @@ def _page(
         "links": personal_links(site=site_url(request), token=participant.token),
         "error": error,
         "confirm": confirm,
-        "preselected": preselected,
+        "preselected": any(
+            item["add_form"] and item["add_form"].preselected for item in registrations
+        ),
     }
     return private(render(request, "pages/manage.html", context, status=status))
 
